@@ -1,0 +1,156 @@
+"""Diagnostics: the one type for every problem kbgen finds, and its output formats.
+
+Errors are data until the edge of the program: every stage returns a list of
+:class:`Diagnostic` and only the CLI or the MkDocs plugin turns them into text
+and exit codes.
+
+>>> d = Diagnostic("content/summaries/vit.md", 3, 8, "error", "KB004",
+...                "unknown paper id 'vit-2020'; did you mean 'vit'?")
+>>> format_text([d]).splitlines()[0]
+"content/summaries/vit.md:3:8: error KB004: unknown paper id 'vit-2020'; did you mean 'vit'?"
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+#: Stable codes; the message of each diagnostic says how to fix it.
+CODES: dict[str, str] = {
+    "KB001": "syntax error (YAML, front matter or BibTeX)",
+    "KB002": "file is not valid UTF-8",
+    "KB003": "file is empty",
+    "KB004": "reference to an unknown id",
+    "KB005": "tab used for indentation",
+    "KB006": "unknown key",
+    "KB007": "missing required field",
+    "KB008": "wrong type or invalid value",
+    "KB009": "malformed id",
+    "KB010": "year out of range",
+    "KB011": "malformed arXiv id",
+    "KB012": "malformed DOI",
+    "KB013": "URL is not http(s)",
+    "KB014": "duplicate id",
+    "KB015": "BibTeX entry with an empty key",
+    "KB016": "duplicate BibTeX key in one file",
+    "KB017": "the same paper entered twice (arXiv id or DOI)",
+    "KB018": "probably the same paper twice (title and year)",
+    "KB019": "prerequisite cycle",
+    "KB020": "unsafe content (script, event handler, javascript:/data: URL)",
+    "KB021": "YAML tag not allowed",
+    "KB022": "YAML aliases expand too far",
+    "KB023": "duplicate key in a YAML mapping",
+    "KB024": "citation cycle (broken automatically)",
+    "KB025": "curated path step placed before its prerequisite",
+    "KB026": "file or directory cannot be read",
+    "KB027": "front matter missing or not closed",
+    "KB028": "cache problem (ignored and rebuilt)",
+}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """One located problem. ``line`` and ``column`` are 1-based; 0 means unknown."""
+
+    file: str
+    line: int
+    column: int
+    severity: Severity
+    code: str
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def error(file: str, line: int, column: int, code: str, message: str) -> Diagnostic:
+    """Shorthand for an error diagnostic."""
+    return Diagnostic(file, line, column, "error", code, message)
+
+
+def warning(file: str, line: int, column: int, code: str, message: str) -> Diagnostic:
+    """Shorthand for a warning diagnostic."""
+    return Diagnostic(file, line, column, "warning", code, message)
+
+
+def suggest(word: str, candidates: Iterable[str], n: int = 3) -> str:
+    """Return a "; did you mean ..." suffix for ``word``, or "" when nothing is close.
+
+    >>> suggest("vit-2020", ["vit", "resnet"])
+    "; did you mean 'vit'?"
+    """
+    pool = list(candidates)
+    close = difflib.get_close_matches(word, pool, n=n, cutoff=0.6)
+    if not close:
+        # Prefixes catch 'vit-2020' -> 'vit' when the ratio is too low.
+        close = [c for c in pool if word.startswith(c) or c.startswith(word)][:n]
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Deduplicate and order by file, line, column, code."""
+    return sorted(set(diags), key=lambda d: (d.file, d.line, d.column, d.code, d.message))
+
+
+def count(diags: Iterable[Diagnostic]) -> tuple[int, int]:
+    """Return ``(errors, warnings)``."""
+    errors = warnings = 0
+    for d in diags:
+        if d.is_error:
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings
+
+
+def format_text(diags: list[Diagnostic], summary: bool = False) -> str:
+    """``file:line:col: severity CODE: message`` lines, optionally with a summary line."""
+    lines = [f"{d.file}:{d.line}:{d.column}: {d.severity} {d.code}: {d.message}" for d in diags]
+    if summary:
+        errors, warnings = count(diags)
+        files = len({d.file for d in diags})
+        lines.append(
+            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+            f" in {files} file{'s' * (files != 1)}"
+        )
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _github_escape(value: str, *, prop: bool) -> str:
+    # GitHub's workflow-command escaping; properties also escape ':' and ','.
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def format_github(diags: list[Diagnostic]) -> str:
+    """GitHub Actions workflow commands, so problems annotate the pull request."""
+    out = []
+    for d in diags:
+        props = [f"file={_github_escape(d.file, prop=True)}"]
+        if d.line:
+            props.append(f"line={d.line}")
+        if d.column:
+            props.append(f"col={d.column}")
+        props.append(f"title={d.code}")
+        out.append(f"::{d.severity} {','.join(props)}::{_github_escape(d.message, prop=False)}")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def format_json(diags: list[Diagnostic]) -> str:
+    """A JSON list of objects with keys file, line, column, severity, code, message."""
+    return json.dumps([d.to_dict() for d in diags], indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATTERS = {"text": format_text, "github": format_github, "json": format_json}

@@ -1,0 +1,1 @@
+"""Subcommands of the ``kbgen`` CLI, one module each (discovered automatically)."""

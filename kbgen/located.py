@@ -150,8 +150,9 @@ class _Builder:
 
     def bad_tag(self, node: yaml.Node) -> None:
         line, col = self.loc(node)
+        tag = node.tag.replace(_TAG, "!!", 1)
         self.diagnostics.append(error(self.file, line, col, "KB021",
-                                      f"YAML tag {node.tag!r} is not allowed; kbgen reads plain "
+                                      f"YAML tag {tag!r} is not allowed; kbgen reads plain "
                                       "strings, numbers, lists and mappings only (remove the tag)"))
         return None
 

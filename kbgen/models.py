@@ -18,8 +18,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
-# New-style (1706.03762) and old-style (cs/0112017, math.GT/0309136) arXiv ids, no version.
-ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z.-]*(\.[A-Z]{2})?/\d{7})$")
+# New-style (1706.03762) and old-style (cs/0112017, math.GT/0309136) arXiv ids; a version
+# suffix (v2) is accepted, and ignored when papers are compared.
+ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z.-]*(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 MIN_YEAR = 1800
 
@@ -57,7 +58,7 @@ def _check_year(value: int) -> int:
 def _check_arxiv(value: str) -> str:
     if not ARXIV_RE.match(value):
         raise ValueError(
-            f"malformed arXiv id {value!r}; write it like '1706.03762' (no 'arXiv:' prefix, no version)"
+            f"malformed arXiv id {value!r}; write it like '1706.03762' (no 'arXiv:' prefix, no URL)"
         )
     return value
 

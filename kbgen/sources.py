@@ -27,7 +27,7 @@ CONTENT_DIR = "content"
 PAPERS_FILE = "papers.yaml"
 TOPICS_FILE = f"{CONTENT_DIR}/topics.yaml"
 PATHS_DIR = f"{CONTENT_DIR}/paths"
-_FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
+_FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t\r]*$", re.MULTILINE)
 
 
 @dataclass
@@ -266,3 +266,43 @@ def write_atomic(path: Path | str, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_text(path: Path | str) -> str:
+    """Read a UTF-8 text file (a BOM is dropped); raises ``OSError``/``UnicodeDecodeError``."""
+    return Path(path).read_bytes().decode("utf-8-sig")
+
+
+def read_papers_text(root: Path | str) -> str | None:
+    """The exact text of ``papers.yaml`` (BOM kept), or ``None`` when there is none."""
+    path = Path(root) / PAPERS_FILE
+    if not path.exists():
+        return None
+    return path.read_bytes().decode("utf-8")
+
+
+def append_papers(root: Path | str, addition: str, expected: str | None = None) -> Path:
+    """Append ``addition`` to ``papers.yaml`` atomically, never rewriting existing bytes.
+
+    ``expected`` is the text the addition was planned against: when the file
+    changed meanwhile, :class:`FileChangedError` is raised and nothing is written.
+    """
+    path = Path(root) / PAPERS_FILE
+    old = path.read_bytes().decode("utf-8") if path.exists() else ""
+    if expected is not None and old != expected:
+        raise FileChangedError(f"{PAPERS_FILE} changed while kbgen was working; run the command again")
+    write_atomic(path, old + addition)
+    return path
+
+
+class FileChangedError(Exception):
+    """A file changed between planning a write and doing it."""
+
+
+def write_new_file(path: Path | str, text: str) -> Path:
+    """Create ``path`` with ``text``; raises ``FileExistsError`` rather than overwrite."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    return path

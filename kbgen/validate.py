@@ -128,8 +128,8 @@ class _Builder:
 
     # -- reading ---------------------------------------------------------
     def list_under(self, doc: LocatedDoc | None, key: str) -> list[tuple[int, Any]]:
-        if doc is None:
-            return []
+        if doc is None or doc.value is None:
+            return []  # unreadable: its parse error is already reported
         value = doc.value
         if not isinstance(value, dict) or key not in value:
             line, col = doc.mark(())

@@ -1,0 +1,88 @@
+"""The CLI: formats, exit codes, help, and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kbgen import __version__
+from kbgen.cli import main
+
+from .conftest import GOLDEN
+
+VALID = GOLDEN / "diagnostics" / "valid"
+BROKEN = GOLDEN / "diagnostics" / "unknown-cite"
+WARNED = GOLDEN / "diagnostics" / "same-title-year"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse exits for --help/--version/usage errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_clean(capsys) -> None:
+    code, out, _ = run(capsys, "validate", "--root", str(VALID))
+    assert code == 0 and out == "0 errors, 0 warnings in 0 files\n"
+
+
+def test_validate_errors_text(capsys) -> None:
+    code, out, _ = run(capsys, "validate", "--root", str(BROKEN))
+    assert code == 1
+    assert out.splitlines() == [
+        "papers.yaml:13:13: error KB004: unknown paper id 'atention'; did you mean 'attention'?",
+        "1 error, 0 warnings in 1 file",
+    ]
+
+
+def test_validate_github_and_json(capsys) -> None:
+    code, out, _ = run(capsys, "validate", "--root", str(BROKEN), "--format", "github")
+    assert code == 1 and out.startswith("::error file=papers.yaml,line=13,col=13,title=KB004::")
+    code, out, _ = run(capsys, "validate", "--root", str(BROKEN), "--format", "json")
+    assert code == 1 and json.loads(out)[0]["code"] == "KB004"
+
+
+def test_warnings_and_strict(capsys) -> None:
+    assert run(capsys, "validate", "--root", str(WARNED))[0] == 0
+    assert run(capsys, "validate", "--root", str(WARNED), "--strict")[0] == 1
+
+
+def test_usage_errors_exit_2(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "validate", "--root", str(tmp_path / "nowhere"))
+    assert code == 2 and "not a directory" in err and "Traceback" not in err
+    assert run(capsys, "validate", "--format", "xml")[0] == 2
+    assert run(capsys, "no-such-command")[0] == 2
+    assert run(capsys)[0] == 2
+
+
+def test_version_and_help(capsys) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == f"kbgen {__version__}"
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "validate" in out
+
+
+def test_every_command_has_help(capsys) -> None:
+    from kbgen.cli import build_parser
+
+    parser = build_parser()
+    names = parser._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse keeps them here
+    assert "validate" in names
+    for name in names:
+        code, out, _ = run(capsys, name, "--help")
+        assert code == 0 and "--root" in out, name
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in (GOLDEN / "diagnostics").iterdir()))
+def test_entry_point_never_shows_a_traceback(case: str) -> None:
+    proc = subprocess.run([sys.executable, "-m", "kbgen", "validate", "--root", str(GOLDEN / "diagnostics" / case)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout

@@ -42,3 +42,9 @@ def test_count_sort_suggest() -> None:
 def test_every_code_is_documented() -> None:
     assert all(code.startswith("KB") and text for code, text in CODES.items())
     assert isinstance(D1, Diagnostic) and D1.is_error and not D2.is_error
+
+
+def test_reference_lists_every_code(repo_root) -> None:
+    reference = (repo_root / "content" / "reference" / "formats.md").read_text()
+    for code, meaning in CODES.items():
+        assert f"| `{code}` | {meaning} |" in reference, code

@@ -165,12 +165,7 @@ def plan_path(g: KBGraph, targets: Iterable[str], known: Iterable[str] = (),
                 members.add(parent)
                 queue.append(parent)
 
-    if hard_only:
-        hard_pred = {n: [p for p, d in pred[n].items() if d["kind"] == "prerequisite"] for n in members}
-        hard_succ = {n: [c for c, d in succ[n].items() if d["kind"] == "prerequisite"] for n in members}
-        order = order_topologically(members, hard_pred, hard_succ, g.sort_key)
-    else:
-        order = order_topologically(members, pred, succ, g.sort_key)
+    order = order_topologically(members, *_constraints(g, members, hard_only), g.sort_key)
     position = {node: i for i, node in enumerate(order)}
     target_set = set(targets)
 
@@ -185,6 +180,56 @@ def plan_path(g: KBGraph, targets: Iterable[str], known: Iterable[str] = (),
         steps.append(make_step(g, node, tuple(reasons)))
     return ReadingPlan(targets=targets, known=known, steps=tuple(steps),
                        total_minutes=sum(s.minutes for s in steps), hard_only=hard_only)
+
+
+def _constraints(g: KBGraph, members: set[str], hard_only: bool):
+    """Predecessor and successor maps that order ``members``.
+
+    Direct edges, plus an edge a -> b whenever a member a is an ancestor of a
+    member b only through entries outside the path (known ones): knowing an
+    entry never lets the path reverse an order the graph implies.
+    """
+    pred = g.ordering.pred
+    outside: list[str] = []
+    seen: set[str] = set()
+    for node in members:
+        for parent, data in pred[node].items():
+            if parent not in members and parent not in seen and _edge_ok(data, hard_only):
+                seen.add(parent)
+                outside.append(parent)
+    if not outside and not hard_only:
+        return pred, g.ordering.succ  # the common case: no known entity in the way
+    # Every entry outside the path above a member, then, oldest first by the
+    # global rank, the members each one is reached from.
+    stack = list(outside)
+    while stack:
+        node = stack.pop()
+        for parent, data in pred[node].items():
+            if parent not in members and parent not in seen and _edge_ok(data, hard_only):
+                seen.add(parent)
+                stack.append(parent)
+    rank = g.rank
+    above: dict[str, frozenset[str]] = {}
+    for node in sorted(seen, key=rank.__getitem__):
+        found: set[str] = set()
+        for parent, data in pred[node].items():
+            if _edge_ok(data, hard_only):
+                if parent in members:
+                    found.add(parent)
+                else:
+                    found |= above[parent]
+        above[node] = frozenset(found)
+    new_pred: dict[str, set[str]] = {}
+    new_succ: dict[str, set[str]] = {node: set() for node in members}
+    for node in members:
+        parents: set[str] = set()
+        for parent, data in pred[node].items():
+            if _edge_ok(data, hard_only):
+                parents |= {parent} if parent in members else above[parent]
+        new_pred[node] = parents
+        for parent in parents:
+            new_succ[parent].add(node)
+    return new_pred, new_succ
 
 
 def make_step(g: KBGraph, node: str, reasons: tuple[Reason, ...] = ()) -> Step:

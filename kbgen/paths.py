@@ -4,9 +4,11 @@
 graph, takes every ancestor of the targets in what remains plus the targets,
 and orders them topologically, breaking ties by year (oldest first), then id;
 an undated entry (a concept, a cheat-sheet) counts as the earliest year of the
-entries that depend on it (:meth:`kbgen.graph.KBGraph.sort_key`). The order is the lexicographic
-topological order of the path's own subgraph, so it depends only on the path,
-never on unrelated parts of the knowledge base. A target that is also known is
+entries that depend on it (:meth:`kbgen.graph.KBGraph.sort_key`). The order is
+the lexicographic topological order of the steps under ancestry in the whole
+ordering graph: a step comes after every step it descends from, also when the
+chain between them runs through a known entry; unrelated parts of the
+knowledge base never move a step. A target that is also known is
 left out. ``hard_only`` follows prerequisite edges only (citations neither
 pull entries in nor order them).
 

@@ -244,6 +244,28 @@ def load_sources(root: Path | str) -> Sources:
     return sources
 
 
+class UnreadableFile(Exception):
+    """An input file named on the command line cannot be read (exit code 2)."""
+
+
+def read_id_list(path: Path | str) -> list[str]:
+    """Ids from a text file, one per line; ``#`` starts a comment, blank lines are skipped.
+
+    Raises :class:`UnreadableFile` when the file cannot be read or is not UTF-8.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise UnreadableFile(f"{path}: cannot read the file ({reason})") from None
+    ids = []
+    for line in text.splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry:
+            ids.append(entry)
+    return ids
+
+
 def write_atomic(path: Path | str, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename.
 

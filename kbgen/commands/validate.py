@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..cli import EXIT_ERRORS, EXIT_OK, add_root_argument, load_root, report
-from ..diagnostics import count
+from ..diagnostics import count, sort_diagnostics
 
 NAME = "validate"
 ORDER = 10
@@ -27,8 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    _, diags = load_root(args.root)
-    diags = diags + graph_warnings(args.root)
+    kb, diags = load_root(args.root)
+    diags = sort_diagnostics(diags + graph_warnings(kb))
     report(diags, args.format, sys.stdout)
     errors, warnings = count(diags)
     if errors or (args.strict and warnings):
@@ -36,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def graph_warnings(root) -> list:
-    """Warnings only the graph can find (citation cycles), when the graph module is present."""
-    return []
+def graph_warnings(kb) -> list:
+    """Warnings only the graph can find: citation cycles (KB024) and summary
+    prerequisites that would close a cycle (KB019 warning)."""
+    from ..graph import build_graph
+
+    return list(build_graph(kb).diagnostics)

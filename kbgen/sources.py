@@ -328,3 +328,98 @@ def write_new_file(path: Path | str, text: str) -> Path:
     with open(path, "x", encoding="utf-8", newline="") as handle:
         handle.write(text)
     return path
+
+
+def read_package_files(package: str, folder: str) -> dict[str, bytes]:
+    """Every file under ``folder`` of an installed package, ``{relative POSIX path: bytes}``.
+
+    Used for the site's assets (kbgen.css, kbgen.js, vendored libraries).
+    """
+    from importlib.resources import files
+
+    found: dict[str, bytes] = {}
+
+    def walk(node, prefix: str) -> None:
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            if child.name.startswith((".", "__")):
+                continue
+            if child.is_dir():
+                walk(child, f"{prefix}{child.name}/")
+            else:
+                found[f"{prefix}{child.name}"] = child.read_bytes()
+
+    walk(files(package).joinpath(folder), "")
+    return found
+
+
+def write_tree(root: Path | str, tree: dict[str, str | bytes]) -> None:
+    """Write ``{relative POSIX path: text or bytes}`` under ``root``, each file atomically."""
+    root = Path(root)
+    for rel, data in tree.items():
+        target = root.joinpath(*rel.split("/"))
+        if isinstance(data, bytes):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        else:
+            write_atomic(target, data)
+
+
+def replace_directory(new: Path | str, target: Path | str) -> None:
+    """Put the finished directory ``new`` where ``target`` is, then delete the old one.
+
+    Both must be on the same file system (``new`` is made next to ``target``);
+    the old tree is moved aside first, so ``target`` is never half-written.
+    """
+    import shutil
+
+    new, target = Path(new), Path(target)
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.rmdir(old)
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        if old is not None:
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def make_temp_dir(next_to: Path | str, prefix: str) -> Path:
+    """A new empty directory beside ``next_to`` (same file system, so a rename is atomic)."""
+    next_to = Path(next_to).resolve()
+    next_to.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{next_to.name}.{prefix}-", dir=next_to.parent))
+
+
+def remove_tree(path: Path | str) -> None:
+    """Delete a directory tree (a failed build's temporary output)."""
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def read_text(path: Path | str) -> str:
+    """A UTF-8 text file's content (e.g. mkdocs.yml for ``kbgen export``)."""
+    return Path(path).read_text(encoding="utf-8-sig")
+
+
+def read_content_files(docs_dir: Path | str) -> dict[str, str | bytes]:
+    """Every non-hidden file under ``docs_dir``: Markdown as text, anything else as bytes."""
+    docs_dir = Path(docs_dir)
+    found: dict[str, str | bytes] = {}
+    for dirpath, dirnames, filenames in os.walk(docs_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath, name)
+            rel = path.relative_to(docs_dir).as_posix()
+            data = path.read_bytes()
+            found[rel] = data.decode("utf-8-sig") if name.endswith(".md") else data
+    return found

@@ -16,6 +16,7 @@ All logic lives in :mod:`kbgen.render`; this class only moves data.
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,6 +138,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         assert self.renderer is not None
         if page.file.generated_by is not None:
             return None
+        if isinstance(page.meta.get("title"), str):
+            # Material prints the front-matter title unescaped into <title> and the header.
+            page.meta["title"] = html.escape(page.meta["title"], quote=False)
         uri = page.file.src_uri
         if uri == "index.md":
             return self.renderer.render_home(markdown)

@@ -43,6 +43,10 @@ import jinja2
 from markupsafe import Markup
 
 from ..kb import KnowledgeBase
+try:  # the Atom feed of new summaries and stories is its own module (issue 9)
+    from ..feed import FEED_PATH as FEED_URI, render_feed
+except ImportError:  # not part of this installation: the site simply has no feed.xml
+    FEED_URI, render_feed = "feed.xml", None
 from .escaping import escape_code_block, escape_html, escape_markdown, escape_url, safe_url
 
 #: Folder (URL section) of each kind of page.
@@ -223,6 +227,9 @@ def build_environment() -> jinja2.Environment:
     env.filters["url"] = escape_url
     env.filters["code"] = lambda text: Markup(escape_code_block(text))
     env.filters["minutes"] = format_minutes
+    # Material prints a page's front-matter title into <title> and the header
+    # without escaping: give it HTML-escaped text, as a JSON (= YAML) string.
+    env.filters["meta_title"] = lambda text: Markup(json.dumps(str(escape_html(text)), ensure_ascii=False))
     return env
 
 
@@ -298,6 +305,8 @@ class SiteRenderer:
             files["graph.md"] = self.render_template("graph.md.j2")
             files["kb.json"] = self.render_kb_json()
         files["references.bib"] = self.render_references()
+        if render_feed is not None:
+            files[FEED_URI] = render_feed(self.kb, self.options.site_url)
         return files
 
     # -- papers ----------------------------------------------------------------
@@ -514,7 +523,7 @@ class SiteRenderer:
                 diagram=self.render_path_diagram(plan, prereqs),
             ),
             f"{base}.bib": format_bib(plan, self.graph),
-            f"{base}.ics": format_ics(sessions, self.graph),
+            f"{base}.ics": format_ics(sessions, self.graph, name=title),
         }
 
     def render_path_diagram(self, plan, prereqs: Mapping[str, list[str]]) -> str:
@@ -607,10 +616,15 @@ class SiteRenderer:
                   (len(self.kb.resources), "resources", "resources/index.md"),
                   (len(self.kb.topics), "topics", "topics/index.md"),
                   (len(self.kb.paths), "reading paths", "paths/index.md" if self.graph is not None else "")]
-        addition = self.render_template("home.md.j2", counts=counts, newest=newest, paths=paths)
+        addition = self.render_template("home.md.j2", counts=counts, newest=newest, paths=paths,
+                                        feed_href=FEED_URI if render_feed is not None else "")
         if HOME_MARKER in markdown:
             return markdown.replace(HOME_MARKER, addition, 1)
-        return markdown.rstrip() + "\n\n" + addition
+        # No marker: after the introduction, before the first section.
+        at = markdown.find("\n## ")
+        if at < 0:
+            return markdown.rstrip() + "\n\n" + addition
+        return markdown[: at + 1] + addition + "\n" + markdown[at + 1:]
 
 
 def split_title(markdown: str) -> tuple[str | None, str]:

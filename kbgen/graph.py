@@ -405,22 +405,23 @@ def graph_to_json(g: KBGraph, kinds: set[str] | None = None) -> dict:
 
 
 def graph_for_export(g: KBGraph, kinds: set[str] | None = None) -> nx.DiGraph:
-    """A copy of ``graph`` with scalar attributes only (GraphML cannot hold lists or None)."""
+    """A copy of ``graph`` with scalar attributes only, for GraphML.
+
+    GraphML holds neither lists nor None: topics become a comma-separated
+    string and a missing value is left out, so numbers keep their types.
+    """
     data = graph_to_json(g, kinds)
     out = nx.DiGraph()
     for node in data["nodes"]:
-        out.add_node(node["id"], **{k: _scalar(v) for k, v in node.items() if k != "id"})
+        out.add_node(node["id"], **{k: _scalar(v) for k, v in node.items() if k != "id" and v is not None})
     for edge in data["edges"]:
-        out.add_edge(edge["source"], edge["target"], kind=edge["kind"], reason=_scalar(edge["reason"]))
+        out.add_edge(edge["source"], edge["target"],
+                     **{k: v for k, v in edge.items() if k in ("kind", "reason") and v is not None})
     return out
 
 
 def _scalar(value):
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ",".join(value)
-    return value
+    return ",".join(value) if isinstance(value, list) else value
 
 
 def _dot_quote(value: str) -> str:

@@ -79,9 +79,19 @@ def _title_line(step: Step) -> str:
     return f"{step.id} — {step.title}{year} [{step.kind}, {_step_minutes(step)}]"
 
 
+def name_targets(targets: tuple[str, ...], limit: int = 4) -> str:
+    """``a, b, c`` or, for many targets, ``a, b, c, d and 6 more``.
+
+    >>> name_targets(("a", "b")), name_targets(tuple("abcdef"), limit=2)
+    ('a, b', 'a, b and 4 more')
+    """
+    more = len(targets) - limit
+    return ", ".join(targets[:limit]) + (f" and {more} more" if more > 0 else "")
+
+
 def _header(plan: ReadingPlan) -> list[str]:
     count = len(plan.steps)
-    lines = [f"Reading path to {', '.join(plan.targets)}: {count} step{'s' * (count != 1)}, "
+    lines = [f"Reading path to {name_targets(plan.targets)}: {count} step{'s' * (count != 1)}, "
              f"{format_minutes(plan.total_minutes)}"
              + (" (prerequisites only)" if plan.hard_only else "")]
     if plan.known:
@@ -139,15 +149,18 @@ def format_json(plan: ReadingPlan, sessions: list[Session] | None = None) -> str
     return json.dumps(plan_to_dict(plan, sessions), indent=2, ensure_ascii=False) + "\n"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+# Characters both CommonMark and Python-Markdown let a backslash escape.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def escape_markdown(text: str) -> str:
-    r"""Backslash-escape Markdown punctuation so a title stays plain text.
+    r"""Make a title plain text in Markdown: punctuation escaped, HTML characters as entities.
 
-    >>> escape_markdown("A [b] *c* <d>")
-    'A \\[b\\] \\*c\\* \\<d\\>'
+    >>> escape_markdown("A [b] *c* <d> & e")
+    'A \\[b\\] \\*c\\* &lt;d&gt; &amp; e'
     """
+    text = re.sub(r"[&<>]", lambda m: _HTML[m.group(0)], text)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -162,7 +175,7 @@ def _md_step(step: Step) -> str:
 
 def format_markdown(plan: ReadingPlan, sessions: list[Session] | None = None) -> str:
     """A syllabus: a checklist of steps, one section per session when given."""
-    lines = [f"# Reading path to {', '.join(escape_markdown(t) for t in plan.targets)}", ""]
+    lines = [f"# Reading path to {escape_markdown(name_targets(plan.targets))}", ""]
     count = len(plan.steps)
     summary = f"{count} step{'s' * (count != 1)}, {format_minutes(plan.total_minutes)} of reading"
     if sessions:

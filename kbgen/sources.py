@@ -82,13 +82,16 @@ def iter_input_files(root: Path) -> Iterator[str]:
     if not content.is_dir():
         return
     found = []
-    for dirpath, dirnames, filenames in os.walk(content):
+    top = os.fspath(content)
+    for dirpath, dirnames, filenames in os.walk(top):
         # Hidden folders (.obsidian, .git) are not content.
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        # String joins, not pathlib: this runs per file on every (cached) query.
+        prefix = CONTENT_DIR + dirpath[len(top):].replace(os.sep, "/") + "/"
         for name in filenames:
             if name.startswith(".") or not name.endswith((".md", ".yaml", ".yml", ".bib")):
                 continue
-            rel = Path(dirpath, name).relative_to(root).as_posix()
+            rel = prefix + name
             if _is_input(rel):
                 found.append(rel)
     yield from sorted(found)
@@ -328,6 +331,76 @@ def write_new_file(path: Path | str, text: str) -> Path:
     with open(path, "x", encoding="utf-8", newline="") as handle:
         handle.write(text)
     return path
+
+
+# -- the content cache's I/O (the cache's logic lives in kbgen/cache.py) ----------
+
+def hash_inputs(root: Path | str) -> dict[str, str] | None:
+    """sha256 of the bytes of every input, by relative path, without parsing anything.
+
+    Returns ``None`` when an input cannot be read (then nothing may be cached).
+    """
+    root = Path(root)
+    top = os.fspath(root)
+    hashes: dict[str, str] = {}
+    for rel in iter_input_files(root):
+        try:
+            with open(os.path.join(top, rel), "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        hashes[rel] = hashlib.sha256(data).hexdigest()
+    return hashes
+
+
+def read_bytes_if_any(path: Path | str) -> bytes | None:
+    """The bytes of ``path``, or ``None`` when it is missing or unreadable."""
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None
+
+
+def write_atomic_bytes(path: Path | str, data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` via a temporary file and a rename, with permissions ``mode``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_or_create_secret(path: Path | str, size: int = 32) -> bytes | None:
+    """A random secret kept in ``path`` (created 0600 on first use), or ``None`` if that fails.
+
+    A secret that is not a private regular file of ours (wrong owner, readable
+    by others, a symlink) is not trusted: ``None``.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(os.urandom(size))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o077):
+                return None
+            secret = handle.read()
+    except OSError:
+        return None
+    return secret if len(secret) == size else None
 
 
 def read_package_files(package: str, folder: str) -> dict[str, bytes]:

@@ -318,7 +318,7 @@ class SiteRenderer:
             "paper.md.j2",
             paper=paper,
             header=Markup(self.render_header("paper", paper_id, uri)),
-            bibtex=self.render_bibtex([paper_id]),
+            bibtex=self.render_bibtex([paper_id]).rstrip(),
             summaries=[Link(s.id, s.title, relative_link(uri, page_uri("summary", s.id)), "summary")
                        for s in self.kb.summaries_of(paper_id)],
             stories=self.links(uri, self.refs.stories_of.get(paper_id, ())),

@@ -32,7 +32,8 @@ from markupsafe import Markup
 # (emphasis, code, links, tables, attr_list, math, abbreviations, smart symbols).
 _MARKDOWN_SPECIAL = "\\`*_{}[]()#|~^=$"
 _MARKDOWN_TABLE = {ord(c): f"&#{ord(c)};" for c in _MARKDOWN_SPECIAL}
-_MARKDOWN_TABLE.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"})
+# Quotes too, so the same text is safe in an HTML attribute value.
+_MARKDOWN_TABLE.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&#34;"})
 _LIST_START = re.compile(r"^(\d*)([-+.)])")
 _WHITESPACE = re.compile(r"\s+")
 _SAFE_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)

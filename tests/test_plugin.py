@@ -1,0 +1,127 @@
+"""The MkDocs plugin's events, driven through MkDocs' own config and file collection (no site build)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import get_files
+
+from kbgen.plugin import ASSETS_URI, DEFAULT_NAV, KbgenPlugin
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site-kb"
+
+
+@pytest.fixture
+def kb_root(tmp_path) -> Path:
+    root = tmp_path / "kb"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+def run_config(root: Path):
+    config = load_config(config_file=str(root / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    return config
+
+
+def test_entry_point_names_the_plugin():
+    from importlib.metadata import entry_points
+
+    (entry,) = [e for e in entry_points(group="mkdocs.plugins") if e.name == "kbgen"]
+    assert entry.load() is KbgenPlugin
+
+
+def test_on_config_adds_assets_and_a_nav_of_index_pages(kb_root):
+    config = run_config(kb_root)
+    assert config.extra_css[0] == f"{ASSETS_URI}/kbgen.css"
+    scripts = [str(s) for s in config.extra_javascript]
+    assert scripts[:2] == [f"{ASSETS_URI}/vendor/mermaid/mermaid.min.js", f"{ASSETS_URI}/kbgen.js"]
+    assert config.nav == DEFAULT_NAV  # the fixture's mkdocs.yml has no nav
+    assert not any("papers/alpha" in str(entry) for entry in config.nav)
+
+
+def test_on_files_adds_generated_pages_and_drops_sources(kb_root):
+    config = run_config(kb_root)
+    files = config.plugins.on_files(get_files(config), config=config)
+    uris = set(files.src_uris)
+    assert {"papers/alpha.md", "topics/ml.md", "paths/basics.md", "paths/basics.ics", "kb.json",
+            "references.bib", "graph.md", f"{ASSETS_URI}/kbgen.js",
+            f"{ASSETS_URI}/vendor/mermaid/LICENSE"} <= uris
+    assert "topics.yaml" not in uris and "paths/basics.yaml" not in uris
+    assert files.get_file_from_path("papers/alpha.md").generated_by == "kbgen"
+    assert files.get_file_from_path("concepts/conc.md").generated_by is None
+
+
+def test_a_contributed_page_wins_over_a_generated_one(kb_root):
+    (kb_root / "content" / "papers").mkdir()
+    (kb_root / "content" / "papers" / "index.md").write_text("# Our own papers page\n")
+    config = run_config(kb_root)
+    files = config.plugins.on_files(get_files(config), config=config)
+    assert files.get_file_from_path("papers/index.md").generated_by is None
+
+
+def test_errors_abort_the_build_with_every_located_diagnostic(kb_root):
+    papers = kb_root / "papers.yaml"
+    papers.write_text(papers.read_text().replace("year: 2017", "year: 99999").replace(
+        "cites: [beta]", "cites: [betta]"))
+    with pytest.raises(PluginError) as info:
+        run_config(kb_root)
+    message = str(info.value)
+    assert "papers.yaml:" in message and "KB010" in message
+    assert "papers.yaml:30:13: error KB004: unknown paper id 'betta'; did you mean 'beta'" in message
+
+
+def test_warnings_go_to_the_mkdocs_plugins_logger(kb_root, caplog):
+    path = kb_root / "content" / "paths" / "basics.yaml"
+    path.write_text("title: Out of order\nsteps: [beta, alpha]\n")
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.kbgen"):
+        run_config(kb_root)
+    records = [r for r in caplog.records if r.name == "mkdocs.plugins.kbgen"]
+    assert records and all(r.levelno == logging.WARNING for r in records)
+    assert any("KB025" in r.getMessage() and "basics.yaml:" in r.getMessage() for r in records)
+
+
+def test_contributed_pages_and_home_are_decorated(kb_root):
+    from mkdocs.structure.pages import Page
+
+    config = run_config(kb_root)
+    files = config.plugins.on_files(get_files(config), config=config)
+    file = files.get_file_from_path("concepts/conc.md")
+    page = Page(None, file, config)
+    page.meta = {"title": "A <b>concept</b>"}
+    out = config.plugins.on_page_markdown("# A concept\n\nBody.\n", page=page, config=config, files=files)
+    assert 'data-id="conc"' in out and "## Read first" in out
+    assert page.meta["title"] == "A &lt;b&gt;concept&lt;/b&gt;"
+    home = Page(None, files.get_file_from_path("index.md"), config)
+    home.meta = {}
+    out = config.plugins.on_page_markdown("# Home\n\n<!-- kbgen:home -->\n", page=home, config=config, files=files)
+    assert "## In this knowledge base" in out
+
+
+def test_serve_watches_papers_yaml(kb_root):
+    config = run_config(kb_root)
+    plugin = config.plugins["kbgen"]
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path):
+            self.watched.append(path)
+
+    server = Server()
+    plugin.on_serve(server, config=config, builder=None)
+    assert str((kb_root / "papers.yaml").resolve()) in [str(Path(p).resolve()) for p in server.watched]
+    # The content is MkDocs' docs_dir, which mkdocs serve watches already.
+    assert not any("/content/" in p for p in server.watched)
+
+
+def test_bad_option_is_a_config_error(kb_root):
+    text = (kb_root / "mkdocs.yml").read_text().replace('session_start: "2026-01-05"', 'session_start: "soon"')
+    (kb_root / "mkdocs.yml").write_text(text)
+    with pytest.raises(PluginError, match="session_start"):
+        run_config(kb_root)

@@ -67,11 +67,13 @@ def iter_feed_items(kb: KnowledgeBase) -> Iterable[tuple[str, Summary | Story]]:
 def _url(site_url: str | None, rel: str) -> str:
     if site_url:
         return site_url.rstrip("/") + "/" + rel
-    return "/" + rel
+    # Relative to feed.xml at the site root, so a site served under a sub-path
+    # (GitHub Pages project sites) still links right.
+    return rel or "./"
 
 
 def render_feed(kb: KnowledgeBase, site_url: str | None) -> str:
-    """The Atom XML of the feed. Without ``site_url``, links are root-relative and ids URNs."""
+    """The Atom XML of the feed. Without ``site_url``, links are relative to feed.xml and ids URNs."""
     feed = ET.Element("feed", xmlns=ATOM_NS)
     items = list(iter_feed_items(kb))[:MAX_ENTRIES]
     ET.SubElement(feed, "title").text = "Reading group: new summaries and stories"

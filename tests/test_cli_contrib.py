@@ -30,6 +30,7 @@ def _copy_example(tmp_path: Path) -> Path:
 
 def _copy_import_kb(tmp_path: Path) -> Path:
     root = tmp_path / "kb"
+    tmp_path.mkdir(parents=True, exist_ok=True)
     shutil.copytree(IMPORT_KB, root)
     return root
 
@@ -261,3 +262,13 @@ def test_new_usage_errors(tmp_path, capsys, argv):
     root = _copy_example(tmp_path)
     code, _, err = _run(capsys, "new", *argv, "--root", root)
     assert code == 2 and err.startswith("kbgen new: ")
+
+
+def test_import_leaves_abstracts_out_unless_asked(tmp_path, capsys):
+    zotero = FIXTURES / "bib" / "zotero.bib"
+    root = _copy_import_kb(tmp_path / "a")
+    assert _run(capsys, "import-bib", zotero, "--root", root)[0] == 0
+    assert "abstract:" not in (root / "papers.yaml").read_text(encoding="utf-8")
+    root = _copy_import_kb(tmp_path / "b")
+    assert _run(capsys, "import-bib", zotero, "--root", root, "--with-abstract")[0] == 0
+    assert "abstract: Deep learning yields great results" in (root / "papers.yaml").read_text(encoding="utf-8")

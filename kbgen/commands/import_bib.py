@@ -26,6 +26,8 @@ DESCRIPTION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE.bib", help="the BibTeX file to import")
     parser.add_argument("--dry-run", action="store_true", help="report what would be added; write nothing")
+    parser.add_argument("--with-abstract", action="store_true",
+                        help="keep the entries' abstracts (by default left out: the group writes its own)")
     add_root_argument(parser)
 
 
@@ -45,7 +47,12 @@ def run(args: argparse.Namespace) -> int:
     records, bib_diags = parse_bibtex(text, name)
     if any(d.is_error for d in bib_diags):
         return _abort(bib_diags)
-    candidates = [Candidate(record_to_paper(rec), name, rec.line, f"entry '{rec.key}'") for rec in records]
+    candidates = []
+    for rec in records:
+        paper = record_to_paper(rec)
+        if not args.with_abstract:
+            paper.pop("abstract", None)  # the authors' text; papers.yaml holds the group's paraphrase
+        candidates.append(Candidate(paper, name, rec.line, f"entry '{rec.key}'"))
     return apply_import(args.root, candidates, header=f"imported from {args.file.name} by kbgen import-bib",
                         dry_run=args.dry_run, source_warnings=bib_diags)
 

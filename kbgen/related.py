@@ -39,8 +39,6 @@ from .graph import KBGraph
 
 TEXT_WEIGHT, COCITE_WEIGHT, COUPLING_WEIGHT = 0.5, 0.25, 0.25
 MIN_SCORE = 0.02
-_BLOCK = 256  # rows per block of the similarity product
-_CANDIDATES = 50  # text candidates kept per row before blending
 _NAMES = 3  # ids or terms named in one reason
 
 
@@ -82,25 +80,39 @@ def _tfidf(texts: list[str]):
     return matrix.tocsr(), vectorizer.get_feature_names_out()
 
 
-def _citation_matrices(g: KBGraph, ids: list[str]):
+def _citation_graph(g: KBGraph, ids: list[str]):
+    """Sparse blended graph signal, and per paper the sets of papers it cites and that cite it."""
     from scipy import sparse
 
     index = {pid: i for i, pid in enumerate(ids)}
-    rows, cols = [], []
-    for pid in ids:
-        for cited in dict.fromkeys(g.kb.papers[pid].cites):
-            if cited in index and cited != pid:
-                rows.append(index[pid])
-                cols.append(index[cited])
     n = len(ids)
+    refs: list[set[int]] = [set() for _ in range(n)]
+    citers: list[set[int]] = [set() for _ in range(n)]
+    rows, cols = [], []
+    for i, pid in enumerate(ids):
+        for cited in dict.fromkeys(g.kb.papers[pid].cites):
+            j = index.get(cited)
+            if j is not None and j != i:
+                rows.append(i)
+                cols.append(j)
+                refs[i].add(j)
+                citers[j].add(i)
     cites = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    cocited = (cites.T @ cites).tocsr()  # [a, b]: papers citing both a and b
-    coupled = (cites @ cites.T).tocsr()  # [a, b]: papers both a and b cite
-    cocited.setdiag(0)
-    coupled.setdiag(0)
-    cocited.eliminate_zeros()
-    coupled.eliminate_zeros()
-    return cites.tocsc(), cites, cocited, coupled
+    inv_citers = sparse.diags(_inverse_sqrt(np.array([len(c) for c in citers], dtype=float)))
+    inv_refs = sparse.diags(_inverse_sqrt(np.array([len(r) for r in refs], dtype=float)))
+    cocited = inv_citers @ (cites.T @ cites) @ inv_citers  # [a, b]: papers citing both, normalised
+    coupled = inv_refs @ (cites @ cites.T) @ inv_refs  # [a, b]: papers both cite, normalised
+    signal = (COCITE_WEIGHT * cocited + COUPLING_WEIGHT * coupled).tocsr()
+    signal.setdiag(0)
+    signal.eliminate_zeros()
+    return signal, refs, citers
+
+
+def _inverse_sqrt(counts: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(counts))
+    nonzero = counts > 0
+    out[nonzero] = 1.0 / np.sqrt(counts[nonzero])
+    return out
 
 
 def compute_related(g: KBGraph, k: int = 5, only: Iterable[str] | None = None) -> dict[str, list[Related]]:
@@ -108,64 +120,74 @@ def compute_related(g: KBGraph, k: int = 5, only: Iterable[str] | None = None) -
     ids = sorted(g.kb.papers)
     if not ids:
         return {}
+    n = len(ids)
     index = {pid: i for i, pid in enumerate(ids)}
     wanted = [index[p] for p in (sorted(set(only)) if only is not None else ids) if p in index]
     matrix, terms = _tfidf([paper_text(g, pid) for pid in ids])
-    cited_by_col, cites, cocited, coupled = _citation_matrices(g, ids)
-    n_cited_by = np.asarray(cited_by_col.sum(axis=0)).ravel()
-    n_refs = np.asarray(cites.sum(axis=1)).ravel()
+    signal, refs, citers = _citation_graph(g, ids)
+    why = _Why(ids, matrix, terms, refs, citers)
+    transposed = matrix.T.tocsr() if matrix is not None else None
 
     result: dict[str, list[Related]] = {}
-    for start in range(0, len(wanted), _BLOCK):
-        block = wanted[start:start + _BLOCK]
-        text_rows = (matrix[block] @ matrix.T).tocsr() if matrix is not None else None
-        for offset, row in enumerate(block):
-            scores: dict[int, list[float]] = {}
-            if text_rows is not None:
-                lo, hi = text_rows.indptr[offset], text_rows.indptr[offset + 1]
-                cols, vals = text_rows.indices[lo:hi], text_rows.data[lo:hi]
-                if len(cols) > _CANDIDATES:
-                    keep = np.argpartition(-vals, _CANDIDATES)[:_CANDIDATES]
-                    cols, vals = cols[keep], vals[keep]
-                for col, val in zip(cols.tolist(), vals.tolist()):
-                    if col != row:
-                        scores.setdefault(col, [0.0, 0.0, 0.0])[0] = val
-            for slot, mat, counts in ((1, cocited, n_cited_by), (2, coupled, n_refs)):
-                lo, hi = mat.indptr[row], mat.indptr[row + 1]
-                for col, val in zip(mat.indices[lo:hi].tolist(), mat.data[lo:hi].tolist()):
-                    norm = float(np.sqrt(counts[row] * counts[col])) or 1.0
-                    scores.setdefault(col, [0.0, 0.0, 0.0])[slot] = val / norm
-            ranked = []
-            for col, (text, cocite, couple) in scores.items():
-                score = round(TEXT_WEIGHT * text + COCITE_WEIGHT * cocite + COUPLING_WEIGHT * couple, 4)
-                if score >= MIN_SCORE:
-                    ranked.append((-score, ids[col], col))
-            ranked.sort()
-            result[ids[row]] = [
-                Related(pid, -neg, _reasons(ids, row, col, matrix, terms, cites, cited_by_col))
-                for neg, pid, col in ranked[:k]
-            ]
+    # A block of dense rows at a time: memory is block x n, never n x n.
+    block_rows = max(16, min(512, 2_000_000 // n))
+    for start in range(0, len(wanted), block_rows):
+        block = np.asarray(wanted[start:start + block_rows])
+        scores = signal[block].toarray()
+        if transposed is not None:
+            scores += TEXT_WEIGHT * (matrix[block] @ transposed).toarray()
+        scores[np.arange(len(block)), block] = -1.0  # never related to itself
+        kth = np.partition(scores, n - k, axis=1)[:, n - k] if n - 1 > k else np.full(len(block), MIN_SCORE)
+        for offset, row in enumerate(block.tolist()):
+            line = scores[offset]
+            floor = max(MIN_SCORE, float(kth[offset]))
+            # Rounded scores decide, so that float noise never changes the order across machines.
+            cand = np.nonzero(line >= floor - 1e-4)[0]
+            rounded = np.round(line[cand], 4)
+            keep = rounded >= MIN_SCORE
+            cand, rounded = cand[keep], rounded[keep]
+            order = np.lexsort((cand, -rounded))[:k]  # best score first, ties by id
+            result[ids[row]] = [Related(ids[col], float(score), why.reasons(row, col))
+                                for col, score in zip(cand[order].tolist(), rounded[order].tolist())]
     return result
 
 
-def _reasons(ids, a: int, b: int, matrix, terms, cites, cited_by_col) -> tuple[str, ...]:
-    reasons = []
-    if matrix is not None:
-        shared = matrix[a].multiply(matrix[b]).tocsr()
-        if shared.nnz:
-            top = sorted(zip(shared.data.tolist(), shared.indices.tolist()), key=lambda x: (-x[0], terms[x[1]]))
-            reasons.append("shared terms: " + ", ".join(terms[i] for _, i in top[:_NAMES]))
-    citers_a = set(cited_by_col.indices[cited_by_col.indptr[a]:cited_by_col.indptr[a + 1]].tolist())
-    citers_b = set(cited_by_col.indices[cited_by_col.indptr[b]:cited_by_col.indptr[b + 1]].tolist())
-    both = sorted(ids[i] for i in citers_a & citers_b)
-    if both:
-        reasons.append(f"co-cited by {len(both)} paper{'s' * (len(both) != 1)}: " + _names(both))
-    refs_a = set(cites.indices[cites.indptr[a]:cites.indptr[a + 1]].tolist())
-    refs_b = set(cites.indices[cites.indptr[b]:cites.indptr[b + 1]].tolist())
-    common = sorted(ids[i] for i in refs_a & refs_b)
-    if common:
-        reasons.append("both cite: " + _names(common))
-    return tuple(reasons)
+class _Why:
+    """The reasons of one relation, from plain Python lists (fast for a few lookups per row)."""
+
+    def __init__(self, ids, matrix, terms, refs, citers):
+        self.ids, self.terms, self.refs, self.citers = ids, terms, refs, citers
+        if matrix is not None:
+            self.indptr = matrix.indptr.tolist()
+            self.indices = matrix.indices.tolist()
+            self.data = matrix.data.tolist()
+        else:
+            self.indptr = None
+        self._row_cache: tuple[int, dict[int, float]] | None = None
+
+    def _row(self, a: int) -> dict[int, float]:
+        if self._row_cache is None or self._row_cache[0] != a:
+            lo, hi = self.indptr[a], self.indptr[a + 1]
+            self._row_cache = (a, dict(zip(self.indices[lo:hi], self.data[lo:hi])))
+        return self._row_cache[1]
+
+    def reasons(self, a: int, b: int) -> tuple[str, ...]:
+        out = []
+        if self.indptr is not None:
+            weights_a = self._row(a)
+            lo, hi = self.indptr[b], self.indptr[b + 1]
+            shared = [(-weights_a[t] * w, self.terms[t]) for t, w in zip(self.indices[lo:hi], self.data[lo:hi])
+                      if t in weights_a]
+            if shared:
+                shared.sort()
+                out.append("shared terms: " + ", ".join(term for _, term in shared[:_NAMES]))
+        both = sorted(self.ids[i] for i in self.citers[a] & self.citers[b])
+        if both:
+            out.append(f"co-cited by {len(both)} paper{'s' * (len(both) != 1)}: " + _names(both))
+        common = sorted(self.ids[i] for i in self.refs[a] & self.refs[b])
+        if common:
+            out.append("both cite: " + _names(common))
+        return tuple(out)
 
 
 def _names(names: list[str]) -> str:

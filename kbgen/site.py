@@ -124,11 +124,19 @@ def export_tree(root: Path, out_dir: Path) -> int:
         from .diagnostics import format_text
 
         raise SiteError("the knowledge base has errors:\n" + format_text(errors, summary=True).rstrip())
-    plugin_config = _plugin_options(config)
-    renderer = SiteRenderer(kb, graph, SiteOptions(site_url=config.site_url,
-                                                   related_k=plugin_config.get("related_k", 5)))
+    plugin = config.plugins.get(PLUGIN_NAME)
+    options = plugin.site_options(config) if plugin is not None else SiteOptions(site_url=config.site_url)
+    renderer = SiteRenderer(kb, graph, options)
+    tree = export_files(renderer, config_file, Path(config.docs_dir))
+    sources.write_tree(out_dir, tree)
+    return len(tree)
+
+
+def export_files(renderer: SiteRenderer, config_file: Path, docs_dir: Path) -> dict[str, str | bytes]:
+    """The exported tree as ``{path: content}``: ``docs/...`` and ``mkdocs.yml``."""
+    from .plugin import ASSETS_URI, DEFAULT_NAV, SCRIPTS, STYLESHEETS
+
     tree: dict[str, str | bytes] = {}
-    docs_dir = Path(config.docs_dir)
     for rel, data in sources.read_content_files(docs_dir).items():
         if rel.endswith((".yaml", ".yml", ".bib")):
             continue
@@ -137,19 +145,11 @@ def export_tree(root: Path, out_dir: Path) -> int:
         tree[f"docs/{rel}"] = data
     for uri, text in renderer.render_site().items():
         tree.setdefault(f"docs/{uri}", text)
-    from .plugin import ASSETS_URI, DEFAULT_NAV, SCRIPTS, STYLESHEETS
-
     for name, data in read_package_assets().items():
         tree[f"docs/{ASSETS_URI}/{name}"] = data
-    tree[CONFIG_FILE] = _export_config(config_file, [f"{ASSETS_URI}/{n}" for n in STYLESHEETS],
-                                       [f"{ASSETS_URI}/{n}" for n in SCRIPTS], DEFAULT_NAV)
-    sources.write_tree(out_dir, tree)
-    return len(tree)
-
-
-def _plugin_options(config) -> dict:
-    plugin = config.plugins.get(PLUGIN_NAME)
-    return dict(plugin.config) if plugin is not None else {}
+    tree[CONFIG_FILE] = render_export_config(config_file, [f"{ASSETS_URI}/{n}" for n in STYLESHEETS],
+                                             [f"{ASSETS_URI}/{n}" for n in SCRIPTS], DEFAULT_NAV)
+    return tree
 
 
 def _decorate_file(renderer: SiteRenderer, rel: str, text: str) -> str:
@@ -164,7 +164,7 @@ def _decorate_file(renderer: SiteRenderer, rel: str, text: str) -> str:
     return head + new_body
 
 
-def _export_config(config_file: Path, css: list[str], js: list[str], default_nav: list) -> str:
+def render_export_config(config_file: Path, css: list[str], js: list[str], default_nav: list) -> str:
     """mkdocs.yml for the exported tree: docs_dir docs/, no kbgen plugin, kbgen's assets listed."""
     import yaml
     from mkdocs.utils.yaml import yaml_load

@@ -184,7 +184,7 @@ def _report_duplicate_fields(block: Any, file: str, lines: list[str], diags: lis
     """BibTeX warns about a repeated field and keeps the first value; so do we."""
     line = _line_of(block)
     names = ", ".join(sorted(block.duplicate_keys))
-    diags.append(warning(file, line, _column_of(lines, line, "@"), "KB001",
+    diags.append(warning(file, line, _column_of(lines, line, "@"), "KB030",
                          f"field {names} appears more than once in this entry; "
                          "the first value is used, remove the others"))
 
@@ -200,7 +200,7 @@ def _define_macro(block: Any, macros: dict[str, str], file: str, lines: list[str
 
 
 def _undefined_macro(file: str, line: int, column: int, name: str) -> Diagnostic:
-    return warning(file, line, column, "KB001",
+    return warning(file, line, column, "KB029",
                    f"undefined @string macro '{name}' (kept as text); define it with "
                    f"@string{{{name} = {{...}}}} before use, or put the value in braces")
 

@@ -49,6 +49,8 @@ CODES: dict[str, str] = {
     "KB026": "file or directory cannot be read",
     "KB027": "front matter missing or not closed",
     "KB028": "cache problem (ignored and rebuilt)",
+    "KB029": "undefined BibTeX @string macro",
+    "KB030": "field repeated in one BibTeX entry",
 }
 
 

@@ -498,7 +498,8 @@ def _iter_strings(name: str, value: Any) -> Iterable[tuple[tuple, str]]:
 _UNSAFE = [
     (re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|base|meta)\b", re.I),
      "raw <{0}> element"),
-    (re.compile(r"<[a-z][^<>]{0,4000}?\s(on[a-z]{3,30})\s*=", re.I), "event-handler attribute '{0}='"),
+    # Browsers split attributes on '/' and after a closing quote too: <svg/onload=...>, <img src="x"onerror=...>.
+    (re.compile(r"<[a-z][^<>]{0,4000}?[\s/\"'](on[a-z]{3,30})\s*=", re.I), "event-handler attribute '{0}='"),
     (re.compile(r"(?:\]\(\s*<?|\]:\s*<?|\b(?:href|src|action|formaction)\s*=\s*[\"']?\s*|<)"
                 r"\s*((?:java|vb)script|data)\s*:", re.I), "'{0}:' URL"),
 ]

@@ -78,6 +78,9 @@ def test_unsafe_patterns_skip_code() -> None:
     ("data:text/html,<b>", True),
     ("x <img src=a onerror=alert(1)>", True),
     ("Data: a survey", False),
+    ("<svg/onload=alert(1)>", True),
+    ('<img src="x"onerror=alert(1)>', True),
+    ("Scores on average = 3 <b>bold</b>", False),
 ])
 def test_find_unsafe_metadata(text: str, unsafe: bool) -> None:
     assert (find_unsafe(text) is not None) == unsafe

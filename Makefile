@@ -31,11 +31,13 @@ serve: $(STAMP)
 test: $(TSTAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# Benchmarks (issue 8): scratch files go to benchmarks/out/ (git-ignored).
 bench: $(TSTAMP)
-	$(BIN)/python benchmarks/run.py --sizes 1000
+	$(BIN)/python benchmarks/run.py --sizes 1000 --json benchmarks/out/bench.json
 
+# 100000 runs the in-memory path-latency measure only: no 100k site is built.
 bench-full: $(TSTAMP)
-	$(BIN)/python benchmarks/run.py --sizes 1000,10000,100000
+	$(BIN)/python benchmarks/run.py --sizes 1000,10000,100000 --json benchmarks/out/bench-full.json
 
 clean:
 	rm -rf site .kbgen-cache .pytest_cache

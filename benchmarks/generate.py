@@ -360,14 +360,61 @@ def build_bib(rng: random.Random, entries: int, papers: list[dict]) -> str:
 
 
 MKDOCS_YML = """\
+# The same site configuration as the example knowledge base's, so the
+# benchmark builds what a real group would publish.
 site_name: kbgen benchmark ({n} papers)
 docs_dir: content
+site_dir: site
+use_directory_urls: true
 theme:
   name: material
   font: false
+  features:
+    - navigation.tabs
+    - navigation.indexes
+    - navigation.top
+    - search.suggest
+    - search.highlight
+    - content.code.copy
+# Sections and index pages only, never one entry per paper.
+nav:
+  - Home: index.md
+  - Papers: papers/index.md
+  - Topics: topics/index.md
+  - Reading paths: paths/index.md
+  - Summaries: summaries/index.md
+  - Concepts: concepts/index.md
+  - Stories: stories/index.md
+  - Resources: resources/index.md
+  - Graph: graph.md
+markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+  - pymdownx.details
+  - pymdownx.arithmatex:
+      generic: true
+  - pymdownx.superfences:
+      custom_fences:
+        - name: mermaid
+          class: mermaid
+          format: !!python/name:pymdownx.superfences.fence_code_format
 plugins:
   - search
   - kbgen
+validation:
+  nav:
+    omitted_files: info
+    not_found: warn
+    absolute_links: warn
+  links:
+    not_found: warn
+    anchors: warn
+    absolute_links: warn
+    unrecognized_links: warn
 """
 
 

@@ -38,7 +38,16 @@ def run(args: argparse.Namespace) -> int:
 
 def graph_warnings(kb) -> list:
     """Warnings only the graph can find: citation cycles (KB024) and summary
-    prerequisites that would close a cycle (KB019 warning)."""
-    from ..graph import build_graph
+    prerequisites that would close a cycle (KB019 warning).
 
-    return list(build_graph(kb).diagnostics)
+    Cached next to the knowledge base: building the graph of 10,000 papers
+    takes ~1 s, more than a warm ``kbgen validate`` may (issue 8).
+    """
+    from ..cache import remember_diagnostics
+
+    def compute() -> list:
+        from ..graph import build_graph
+
+        return list(build_graph(kb).diagnostics)
+
+    return remember_diagnostics(kb, "graph-warnings", compute)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -52,12 +53,21 @@ def run(args: argparse.Namespace) -> int:
 
 def configure_mkdocs_logging(level: str = "WARNING") -> None:
     """Show MkDocs' warnings the way ``mkdocs build`` does (``WARNING - message``)."""
-    import logging
-
     logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_kbgen", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        handler._kbgen = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
     logger.setLevel(level)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time of each message."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass

@@ -48,6 +48,7 @@ class Candidate:
     file: str
     line: int
     label: str  # e.g. "entry 'Vaswani2017'" or "arxiv:1706.03762"
+    generated_id: bool = False  # made up by kbgen (kbgen add): a clash is renamed silently
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,9 @@ def plan_import(kb: KnowledgeBase, papers_text: str | None, candidates: Iterable
             plan.diagnostics.append(warning(cand.file, cand.line, 1, "KB018",
                                             f"{cand.label}: same title as '{same_title[0]}' ({same_title[1]}) "
                                             "but another year; if it is the same paper, delete the new entry"))
-        if paper["id"] in taken:
+        if paper["id"] in taken and cand.generated_id:
+            paper["id"] = _unique(paper["id"], taken)
+        elif paper["id"] in taken:
             new_id = _unique(paper["id"], taken)
             kind = kb.kind_of(paper["id"]) or "new entry"
             plan.diagnostics.append(warning(cand.file, cand.line, 1, "KB014",

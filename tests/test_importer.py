@@ -139,3 +139,11 @@ def test_render_entry_quotes_what_yaml_would_misread():
                          "venue": "yes", "authors": ["- dash"]}, 2)
     assert yaml.safe_load(text) == [{"id": "x", "title": "No: really # not a comment", "arxiv": "1706.03762",
                                      "venue": "yes", "authors": ["- dash"]}]
+
+
+def test_generated_ids_are_made_unique_without_a_warning():
+    kb, _ = load_knowledge_base(FIXTURES / "kb")
+    cand = Candidate({"id": "adam", "title": "Another Adam", "year": 2021}, "Crossref", 0, "doi:10.1/x",
+                     generated_id=True)
+    plan = plan_import(kb, "papers:\n", [cand])
+    assert [p["id"] for p in plan.added] == ["adam-2"] and plan.diagnostics == []

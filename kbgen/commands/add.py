@@ -59,7 +59,6 @@ def parse_refs(refs: list[str]) -> list[tuple[str, str]]:
 def run(args: argparse.Namespace) -> int:
     from ..importer import Candidate
     from ..remote import RemoteError, fetch_arxiv, fetch_crossref, make_paper_id
-    from ..validate import load_knowledge_base
     from .import_bib import apply_import
 
     refs = parse_refs(args.refs)
@@ -79,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     except RemoteError as exc:
         print(f"kbgen add: {exc}; nothing written", file=sys.stderr)
         return EXIT_ERRORS
-    taken = _taken_ids(args.root, load_knowledge_base)
+    taken: set[str] = set()  # ids of this batch; plan_import makes them unique against the KB
     candidates = []
     for label, paper in fetched:
         if not args.with_abstract:
@@ -87,15 +86,6 @@ def run(args: argparse.Namespace) -> int:
         paper = {"id": make_paper_id(paper, taken), **paper}
         taken.add(paper["id"])
         source = "arXiv API" if label.startswith("arxiv:") else "Crossref"
-        candidates.append(Candidate(paper, source, 0, label))
+        candidates.append(Candidate(paper, source, 0, label, generated_id=True))
     return apply_import(args.root, candidates, header="added by kbgen add", dry_run=args.dry_run)
 
-
-def _taken_ids(root, load) -> set[str]:
-    from ..sources import UnreadableRoot
-
-    try:
-        kb, _ = load(root)
-    except UnreadableRoot:
-        return set()
-    return set(kb.entity_ids())

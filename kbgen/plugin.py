@@ -25,7 +25,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .diagnostics import format_text
 from .render import HOME_MARKER, SiteOptions, SiteRenderer  # noqa: F401 (HOME_MARKER is documented API)
@@ -56,6 +56,7 @@ DEFAULT_NAV = [
     {"Resources": "resources/index.md"},
     {"Graph": "graph.md"},
 ]
+NAV_URIS = frozenset(uri for entry in DEFAULT_NAV for uri in entry.values())
 
 
 class KbgenConfig(base.Config):
@@ -131,7 +132,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 # The contributor's own page wins over a generated one (e.g. their own papers/index.md).
                 log.info("kbgen: %s exists in the docs dir; not generating it", uri)
                 continue
-            files.append(File.generated(config, uri, content=content))
+            # Generated pages are reached through the index pages, never the nav: no "not in nav" notice.
+            inclusion = InclusionLevel.UNDEFINED if uri in NAV_URIS else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, uri, content=content, inclusion=inclusion))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:

@@ -23,6 +23,7 @@ existing list; existing bytes are never touched.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -202,8 +203,27 @@ def _unique(base: str, taken: set[str]) -> str:
 
 
 def _ordered(paper: dict[str, Any]) -> dict[str, Any]:
-    """The paper's non-empty fields in the model's order (id, title, authors, year, ...)."""
-    return {name: paper[name] for name in Paper.model_fields if paper.get(name) not in (None, "", [])}
+    """The paper's non-empty fields in the model's order (id, title, authors, year, ...), cleaned."""
+    return {name: clean_value(paper[name]) for name in Paper.model_fields
+            if paper.get(name) not in (None, "", [])}
+
+
+# Control characters and line/paragraph separators: YAML cannot round-trip some of
+# them (NEL reads back as a space) and none belongs in bibliographic metadata.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def clean_value(value: Any) -> Any:
+    """Strings with control characters replaced by spaces (lists cleaned item by item).
+
+    >>> clean_value(["a\x85b", 3])
+    ['a b', 3]
+    """
+    if isinstance(value, str):
+        return _CONTROL.sub(" ", value)
+    if isinstance(value, list):
+        return [clean_value(v) for v in value]
+    return value
 
 
 class AppendError(ValueError):
@@ -252,7 +272,7 @@ def render_entry(paper: dict[str, Any], indent: int) -> str:
         title: 'A: B'
         arxiv: '1706.03762'
     """
-    text = yaml.dump([paper], Dumper=_IndentedDumper, sort_keys=False, allow_unicode=True, width=88,
+    text = yaml.dump([{k: clean_value(v) for k, v in paper.items()}], Dumper=_IndentedDumper, sort_keys=False, allow_unicode=True, width=88,
                      indent=2, default_flow_style=False)
     pad = " " * indent
     return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
@@ -270,8 +290,9 @@ def render_append(papers_text: str | None, papers: list[dict[str, Any]], header:
         parts.append("papers:\n")
     for i, paper in enumerate(papers):
         parts.append("\n")
-        if i == 0 and header:
-            parts.append(" " * indent + "# " + " ".join(header.split()) + "\n")
+        comment = " ".join(clean_value(header or "").split())
+        if i == 0 and comment:
+            parts.append(" " * indent + "# " + comment + "\n")
         parts.append(render_entry(paper, indent))
     return "".join(parts)
 

@@ -6,12 +6,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kbgen.bibtex import parse_bibtex, record_to_paper
 from kbgen.importer import (
     SCHEMA_LINE,
     AppendError,
     Candidate,
+    clean_value,
     list_indent,
     plan_import,
     render_append,
@@ -147,3 +150,30 @@ def test_generated_ids_are_made_unique_without_a_warning():
                      generated_id=True)
     plan = plan_import(kb, "papers:\n", [cand])
     assert [p["id"] for p in plan.added] == ["adam-2"] and plan.diagnostics == []
+
+
+_OLD_FILES = [
+    "papers:\n  - id: a\n    title: A\n",
+    "# c\npapers:\n    # c\n    - id: a   # c\n      title: 'A'\n# end",
+    "papers:\n- id: a\n  title: A\n\n\n",
+    "papers:\r\n  - id: a\r\n    title: A",
+    "\ufeffpapers:\n  - {id: a, title: A}\n",
+    "papers:\n",
+    "# nothing yet\n",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(old=st.sampled_from(_OLD_FILES),
+       papers=st.lists(st.fixed_dictionaries(
+           {"id": st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,5})?", fullmatch=True),
+            "title": st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)},
+           optional={"authors": st.lists(st.text(min_size=1, max_size=20), max_size=3),
+                     "year": st.integers(1800, 2030),
+                     "abstract": st.text(max_size=300)}), min_size=1, max_size=4),
+       header=st.one_of(st.none(), st.text(max_size=40)))
+def test_appending_keeps_old_entries_and_reads_back_exactly(old, papers, header):
+    text = render_append(old, papers, header)
+    data = yaml.safe_load(old + text)
+    before = (yaml.safe_load(old) or {}).get("papers") or []
+    assert data["papers"] == before + [{k: clean_value(v) for k, v in p.items()} for p in papers]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kbgen.remote import (
     ARXIV_API,
@@ -15,7 +18,9 @@ from kbgen.remote import (
     fetch_arxiv,
     fetch_crossref,
     make_paper_id,
+    parse_arxiv_atom,
     parse_arxiv_id,
+    parse_crossref_work,
     parse_doi,
 )
 from .recorded_http import start_server, stop_server
@@ -151,3 +156,36 @@ def test_make_paper_id():
     assert make_paper_id({"title": "!!!"}, set()) == "paper"
     assert make_paper_id({"authors": ["A Vaswani"], "year": 2017, "title": "Attention"},
                          {"vaswani2017attention", "vaswani2017attention-2"}) == "vaswani2017attention-3"
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.one_of(
+    st.binary(max_size=300),
+    st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+                 lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+                     st.sampled_from(["message", "title", "author", "issued", "DOI", "URL", "given",
+                                      "family", "date-parts", "container-title", "abstract", "event"]),
+                     inner, max_size=4), max_leaves=12).map(lambda v: json.dumps(v).encode())))
+def test_crossref_parser_never_raises_anything_but_remote_error(data):
+    try:
+        paper = parse_crossref_work(data, "10.1/x")
+    except RemoteError:
+        return
+    assert paper["title"] and isinstance(paper["authors"], list)
+
+
+@settings(max_examples=200, deadline=None)
+@given(body=st.text(max_size=200), entry_id=st.text(max_size=40), title=st.text(max_size=20))
+def test_arxiv_parser_never_raises_anything_but_remote_error(body, entry_id, title):
+    from xml.sax.saxutils import escape
+
+    documents = [body.encode("utf-8", "surrogatepass"),
+                 (f'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>{escape(entry_id)}</id>'
+                  f"<title>{escape(title)}</title><published>{escape(body[:10])}</published></entry></feed>")
+                 .encode("utf-8", "surrogatepass")]
+    for data in documents:
+        try:
+            papers = parse_arxiv_atom(data)
+        except RemoteError:
+            continue
+        assert all(p["title"] for p in papers.values())

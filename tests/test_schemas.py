@@ -105,3 +105,12 @@ def test_front_matter_schemas_do_not_offer_derived_keys():
     for kind in FOLDER_KINDS.values():
         props = build_schemas()[f"{kind}.schema.json"]["properties"]
         assert "id" not in props and "body" not in props
+
+
+def test_example_yaml_files_name_their_schema():
+    expected = {REPO / "content" / "topics.yaml": "../schemas/topics.schema.json"}
+    expected.update({p: "../../schemas/path.schema.json" for p in (REPO / "content" / "paths").glob("*.yaml")})
+    for path, schema in expected.items():
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema={schema}", path
+        assert (path.parent / schema).resolve() == SCHEMA_DIR / Path(schema).name

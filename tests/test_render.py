@@ -188,3 +188,13 @@ def test_links_between_pages_are_relative_md_links():
     assert page_uri("topic-path", "ml") == "topics/ml/path.md"
     assert relative_link("topics/ml/path.md", "papers/a.md") == "../../papers/a.md"
     assert split_title("# T\nbody") == ("T", "body")
+
+
+def test_doctests():
+    import doctest
+
+    import kbgen.render
+    import kbgen.render.escaping
+
+    for module in (kbgen.render, kbgen.render.escaping):
+        assert doctest.testmod(module).failed == 0

@@ -113,6 +113,16 @@ class KBGraph:
     ordering: nx.DiGraph
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    @cached_property
+    def sort_keys(self) -> dict[str, tuple[int, str]]:
+        """:meth:`sort_key` of every entity, as a dict (its ``__getitem__`` is the fast key)."""
+        return self._sort_keys
+
+    @cached_property
+    def reason_memo(self) -> dict:
+        """Per-graph memo of the step reasons built from ordering edges (see :mod:`kbgen.paths`)."""
+        return {}
+
     def sort_key(self, entity_id: str) -> tuple[int, str]:
         """Tie-break key of an entity: (year, oldest first), then id.
 
@@ -130,15 +140,15 @@ class KBGraph:
         for node in reversed(list(nx.topological_sort(ordering))):
             year = ordering.nodes[node].get("year")
             if year is None:
-                year = min((effective[c] for c in ordering.succ[node]), default=_UNDATED)
+                year = min((effective[c] for c in ordering._succ[node]), default=_UNDATED)
             effective[node] = year
         return {node: (year, node) for node, year in effective.items()}
 
     @cached_property
     def rank(self) -> dict[str, int]:
         """Position of every entity in one global topological order of ``ordering``."""
-        order = order_topologically(self.ordering.nodes, self.ordering.pred, self.ordering.succ,
-                                    self.sort_key)
+        order = order_topologically(self.ordering.nodes, self.pred, self.succ,
+                                    self.sort_keys.__getitem__)
         return {node: i for i, node in enumerate(order)}
 
     @cached_property
@@ -151,6 +161,20 @@ class KBGraph:
         scores = nx.pagerank(self.ordering.reverse(copy=False))
         top = max(scores.values()) or 1.0
         return {node: round(score / top, 6) for node, score in sorted(scores.items())}
+
+    @property
+    def pred(self) -> dict[str, dict[str, dict]]:
+        """``ordering``'s predecessor dict-of-dicts (node -> parent -> edge attrs); read-only.
+
+        networkx's own storage: iterating it is several times faster than
+        through ``ordering.pred``'s views, which matters on 10^5 nodes.
+        """
+        return self.ordering._pred
+
+    @property
+    def succ(self) -> dict[str, dict[str, dict]]:
+        """``ordering``'s successor dict-of-dicts (node -> child -> edge attrs); read-only."""
+        return self.ordering._succ
 
     def has_entity(self, entity_id: str) -> bool:
         return entity_id in self.ordering
@@ -195,8 +219,20 @@ def order_topologically(nodes: Iterable[str], pred, succ,
     return order
 
 
+def external_link(entity) -> str | None:
+    """The best external link of an entity: arXiv abstract, then DOI, then its URL."""
+    arxiv = getattr(entity, "arxiv", None)
+    if arxiv:
+        return f"https://arxiv.org/abs/{arxiv}"
+    doi = getattr(entity, "doi", None)
+    if doi:
+        return f"https://doi.org/{doi}"
+    return getattr(entity, "url", None)
+
+
 def _entity_attrs(kind: str, entity) -> dict:
     return {
+        "link": external_link(entity),
         "kind": kind,
         "title": entity.title,
         "year": getattr(entity, "year", None),

@@ -101,6 +101,9 @@ class Suggestion:
     reason: str
 
 
+_TARGET = Reason("target", None, "target")
+
+
 class UnknownIds(ValueError):
     """Ids that are not entities of the knowledge base; the message suggests close ones."""
 
@@ -121,16 +124,8 @@ def check_ids(g: KBGraph, ids: Iterable[str]) -> None:
 
 def external_url(g: KBGraph, entity_id: str) -> str | None:
     """The best external link of an entity: arXiv abstract, then DOI, then its URL."""
-    entity = g.kb.entity(entity_id)
-    if entity is None:
-        return None
-    arxiv = getattr(entity, "arxiv", None)
-    if arxiv:
-        return f"https://arxiv.org/abs/{arxiv}"
-    doi = getattr(entity, "doi", None)
-    if doi:
-        return f"https://doi.org/{doi}"
-    return getattr(entity, "url", None)
+    attrs = g.ordering.nodes.get(entity_id)
+    return attrs.get("link") if attrs is not None else None
 
 
 def _edge_ok(data: dict, hard_only: bool) -> bool:
@@ -155,7 +150,7 @@ def plan_path(g: KBGraph, targets: Iterable[str], known: Iterable[str] = (),
     known = tuple(dict.fromkeys(known))
     check_ids(g, targets + known)
     known_set = set(known)
-    pred, succ = g.ordering.pred, g.ordering.succ
+    pred, succ = g.pred, g.succ
 
     members: set[str] = set()
     queue = deque(t for t in targets if t not in known_set)
@@ -167,18 +162,23 @@ def plan_path(g: KBGraph, targets: Iterable[str], known: Iterable[str] = (),
                 members.add(parent)
                 queue.append(parent)
 
-    order = order_topologically(members, *_constraints(g, members, hard_only), g.sort_key)
+    order = order_topologically(members, *_constraints(g, members, hard_only), g.sort_keys.__getitem__)
     position = {node: i for i, node in enumerate(order)}
     target_set = set(targets)
+    memo = g.reason_memo  # Reason objects are immutable: one per edge and graph
 
     steps = []
     for node in order:
-        reasons = [Reason("target", None, "target")] if node in target_set else []
-        later = sorted((c for c, d in succ[node].items() if c in position and _edge_ok(d, hard_only)),
+        reasons = [_TARGET] if node in target_set else []
+        children = succ[node]
+        later = sorted((c for c, d in children.items() if c in position and _edge_ok(d, hard_only)),
                        key=position.__getitem__)
         for child in later:
-            data = succ[node][child]
-            reasons.append(Reason(data["kind"], child, _reason_text(data["kind"], child, data)))
+            reason = memo.get((node, child))
+            if reason is None:
+                data = children[child]
+                reason = memo[node, child] = Reason(data["kind"], child, _reason_text(data["kind"], child, data))
+            reasons.append(reason)
         steps.append(make_step(g, node, tuple(reasons)))
     return ReadingPlan(targets=targets, known=known, steps=tuple(steps),
                        total_minutes=sum(s.minutes for s in steps), hard_only=hard_only)
@@ -191,7 +191,7 @@ def _constraints(g: KBGraph, members: set[str], hard_only: bool):
     member b only through entries outside the path (known ones): knowing an
     entry never lets the path reverse an order the graph implies.
     """
-    pred = g.ordering.pred
+    pred = g.pred
     outside: list[str] = []
     seen: set[str] = set()
     for node in members:
@@ -200,7 +200,7 @@ def _constraints(g: KBGraph, members: set[str], hard_only: bool):
                 seen.add(parent)
                 outside.append(parent)
     if not outside and not hard_only:
-        return pred, g.ordering.succ  # the common case: no known entity in the way
+        return pred, g.succ  # the common case: no known entity in the way
     # Every entry outside the path above a member, then, oldest first by the
     # global rank, the members each one is reached from.
     stack = list(outside)
@@ -221,23 +221,30 @@ def _constraints(g: KBGraph, members: set[str], hard_only: bool):
                 else:
                     found |= above[parent]
         above[node] = frozenset(found)
-    new_pred: dict[str, set[str]] = {}
-    new_succ: dict[str, set[str]] = {node: set() for node in members}
+    new_pred: dict[str, list[str]] = {}
+    new_succ: dict[str, list[str]] = {node: [] for node in members}
     for node in members:
-        parents: set[str] = set()
+        parents: list[str] = []
+        indirect = False
         for parent, data in pred[node].items():
-            if _edge_ok(data, hard_only):
-                parents |= {parent} if parent in members else above[parent]
+            if not hard_only or data["kind"] == "prerequisite":
+                if parent in members:
+                    parents.append(parent)
+                else:
+                    parents.extend(above[parent])
+                    indirect = True
+        if indirect:
+            parents = list(dict.fromkeys(parents))
         new_pred[node] = parents
         for parent in parents:
-            new_succ[parent].add(node)
+            new_succ[parent].append(node)
     return new_pred, new_succ
 
 
 def make_step(g: KBGraph, node: str, reasons: tuple[Reason, ...] = ()) -> Step:
-    attrs = g.ordering.nodes[node]
+    attrs = g.ordering._node[node]
     return Step(id=node, kind=attrs["kind"], title=attrs["title"], year=attrs.get("year"),
-                reading_time=attrs.get("reading_time"), reasons=reasons, url=external_url(g, node),
+                reading_time=attrs.get("reading_time"), reasons=reasons, url=attrs.get("link"),
                 estimated=attrs.get("reading_time") is None)
 
 
@@ -302,7 +309,7 @@ def iter_downstream(g: KBGraph, entity_id: str) -> list[tuple[str, int]]:
     Distance is the fewest ordering edges from ``entity_id``; ties by year, then id.
     """
     check_ids(g, [entity_id])
-    succ = g.ordering.succ
+    succ = g.succ
     distance = {entity_id: 0}
     queue = deque([entity_id])
     while queue:
@@ -318,7 +325,7 @@ def iter_downstream(g: KBGraph, entity_id: str) -> list[tuple[str, int]]:
 def path_prereqs(plan: ReadingPlan, g: KBGraph) -> dict[str, list[str]]:
     """For each step, the earlier steps joined to it by an ordering edge, in path order."""
     position = {s.id: i for i, s in enumerate(plan.steps)}
-    pred = g.ordering.pred
+    pred = g.pred
     return {
         step.id: sorted((p for p, d in pred[step.id].items()
                          if p in position and _edge_ok(d, plan.hard_only)), key=position.__getitem__)
@@ -335,7 +342,7 @@ def plan_frontier(g: KBGraph, read: Iterable[str], limit: int | None = 10) -> li
     read = list(dict.fromkeys(read))
     check_ids(g, read)
     read_set = set(read)
-    pred, succ = g.ordering.pred, g.ordering.succ
+    pred, succ = g.pred, g.succ
     frontier = [n for n in g.ordering if n not in read_set and all(p in read_set for p in pred[n])]
     importance = g.importance
     scored = []

@@ -64,3 +64,12 @@ def test_first_paragraph_skips_headings_comments_and_markup():
         "See the paper and f(x)."
     assert first_paragraph("") == ""
     assert first_paragraph("word " * 200, limit=20).endswith("…")
+
+
+def test_docstring_examples_of_the_module():
+    import doctest
+
+    import kbgen.feed
+
+    result = doctest.testmod(kbgen.feed)
+    assert result.failed == 0 and result.attempted > 0

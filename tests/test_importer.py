@@ -177,3 +177,12 @@ def test_appending_keeps_old_entries_and_reads_back_exactly(old, papers, header)
     data = yaml.safe_load(old + text)
     before = (yaml.safe_load(old) or {}).get("papers") or []
     assert data["papers"] == before + [{k: clean_value(v) for k, v in p.items()} for p in papers]
+
+
+def test_docstring_examples_of_the_module():
+    import doctest
+
+    import kbgen.importer
+
+    result = doctest.testmod(kbgen.importer)
+    assert result.failed == 0 and result.attempted > 0

@@ -189,3 +189,12 @@ def test_arxiv_parser_never_raises_anything_but_remote_error(body, entry_id, tit
         except RemoteError:
             continue
         assert all(p["title"] for p in papers.values())
+
+
+def test_docstring_examples_of_the_module():
+    import doctest
+
+    import kbgen.remote
+
+    result = doctest.testmod(kbgen.remote)
+    assert result.failed == 0 and result.attempted > 0

@@ -82,3 +82,12 @@ def test_paths_and_titles():
         "content/summaries/x.md", "content/concepts/x.md", "content/stories/x.md",
         "content/resources/x.md", "content/paths/x.yaml"}
     assert title_from_id("k-means") == "K Means"
+
+
+def test_docstring_examples_of_the_module():
+    import doctest
+
+    import kbgen.scaffold
+
+    result = doctest.testmod(kbgen.scaffold)
+    assert result.failed == 0 and result.attempted > 0

@@ -114,3 +114,12 @@ def test_example_yaml_files_name_their_schema():
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == f"# yaml-language-server: $schema={schema}", path
         assert (path.parent / schema).resolve() == SCHEMA_DIR / Path(schema).name
+
+
+def test_docstring_examples_of_the_module():
+    import doctest
+
+    import kbgen.schemas
+
+    result = doctest.testmod(kbgen.schemas)
+    assert result.failed == 0 and result.attempted > 0

@@ -248,6 +248,9 @@ def test_new_refuses_to_overwrite(tmp_path, capsys):
     assert code == 0
     code, _, err = _run(capsys, "new", "summary", "lstm", "--root", root)
     assert code == 1 and "already has a summary" in err
+    code, out, _ = _run(capsys, "new", "summary", "lstm", "--file-id", "lstm-second-look", "--root", root)
+    assert code == 0 and out == "created content/summaries/lstm-second-look.md\n"
+    assert _errors(root) == []
 
 
 def test_new_unknown_paper_id_suggests(tmp_path, capsys):
@@ -257,7 +260,8 @@ def test_new_unknown_paper_id_suggests(tmp_path, capsys):
     assert not (root / "content" / "summaries" / "lstn.md").exists()
 
 
-@pytest.mark.parametrize("argv", [["concept", "Bad_Id"], ["path", "p"], ["resource", "r", "--resource-kind", "x"]])
+@pytest.mark.parametrize("argv", [["concept", "Bad_Id"], ["path", "p"], ["resource", "r", "--resource-kind", "x"],
+                                  ["summary", "lstm", "--file-id", "../../evil"]])
 def test_new_usage_errors(tmp_path, capsys, argv):
     root = _copy_example(tmp_path)
     code, _, err = _run(capsys, "new", *argv, "--root", root)

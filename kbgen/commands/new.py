@@ -45,8 +45,9 @@ def run(args: argparse.Namespace) -> int:
 
     kb, _ = load_root(args.root)
     kind = args.kind
-    if not ID_RE.match(args.id) or len(args.id) > 80:
-        raise UsageError(f"{args.id!r} is not an id; use lowercase letters, digits and single hyphens")
+    for value in filter(None, (args.id, args.file_id)):
+        if not ID_RE.match(value) or len(value) > 80:
+            raise UsageError(f"{value!r} is not an id; use lowercase letters, digits and single hyphens")
     options: dict = {"title": args.title, "contributors": args.contributor}
     file_id = args.id
     if kind == "summary":

@@ -705,7 +705,7 @@
         if (!shown.has(n.id)) return;
         var nd = nodeData.get(n.id);
         var classes = [];
-        if (labelled < 25) {
+        if (labelled < 15) {
           classes.push("kb-labelled");
           labelled += 1;
         }
@@ -738,11 +738,11 @@
       if (count) {
         // A fixed bounding box (not the container's size, which can change
         // between frames) keeps the layout a function of the filters alone.
-        var h = Math.max(500, Math.sqrt(count) * 90);
+        var h = Math.max(420, Math.sqrt(count) * 72);
         var box = { x1: 0, y1: 0, w: Math.round(h * 1.5), h: Math.round(h) };
         var layout = count <= 400
           ? { name: "cose", randomize: false, animate: false, fit: true, padding: 30, boundingBox: box,
-              idealEdgeLength: function () { return 70; }, nodeRepulsion: function () { return 6000; }, numIter: 1000 }
+              idealEdgeLength: function () { return 90; }, nodeRepulsion: function () { return 40000; }, nodeOverlap: 20, numIter: 1000 }
           : { name: "concentric", animate: false, fit: true, padding: 30, boundingBox: box, minNodeSpacing: 4,
               concentric: function (node) { var n = kb.byId.get(node.id()); return n && n.importance !== null ? n.importance : 0; },
               levelWidth: function () { return 0.1; } };

@@ -39,7 +39,7 @@ from datetime import date, timedelta
 from typing import Iterable
 
 from .diagnostics import suggest
-from .graph import KBGraph, order_topologically
+from .graph import KBGraph, order_topologically, paused_gc
 
 #: Minutes assumed for an entry without ``reading_time``, by kind.
 DEFAULT_MINUTES = {"paper": 45, "concept": 15, "story": 10, "resource": 15}
@@ -146,6 +146,11 @@ def plan_path(g: KBGraph, targets: Iterable[str], known: Iterable[str] = (),
 
     Raises :class:`UnknownIds` when a target or known id is not an entity.
     """
+    with paused_gc():  # tens of thousands of small acyclic objects on a big heap
+        return _plan_path(g, targets, known, hard_only)
+
+
+def _plan_path(g: KBGraph, targets: Iterable[str], known: Iterable[str], hard_only: bool) -> ReadingPlan:
     targets = tuple(dict.fromkeys(targets))
     known = tuple(dict.fromkeys(known))
     check_ids(g, targets + known)
@@ -201,8 +206,8 @@ def _constraints(g: KBGraph, members: set[str], hard_only: bool):
                 outside.append(parent)
     if not outside and not hard_only:
         return pred, g.succ  # the common case: no known entity in the way
-    # Every entry outside the path above a member, then, oldest first by the
-    # global rank, the members each one is reached from.
+    # Every entry outside the path above a member, then, parents first, the
+    # members each one is reached from.
     stack = list(outside)
     while stack:
         node = stack.pop()
@@ -210,9 +215,8 @@ def _constraints(g: KBGraph, members: set[str], hard_only: bool):
             if parent not in members and parent not in seen and _edge_ok(data, hard_only):
                 seen.add(parent)
                 stack.append(parent)
-    rank = g.rank
     above: dict[str, frozenset[str]] = {}
-    for node in sorted(seen, key=rank.__getitem__):
+    for node in order_topologically(seen, pred, g.succ, _identity):
         found: set[str] = set()
         for parent, data in pred[node].items():
             if _edge_ok(data, hard_only):
@@ -239,6 +243,10 @@ def _constraints(g: KBGraph, members: set[str], hard_only: bool):
         for parent in parents:
             new_succ[parent].append(node)
     return new_pred, new_succ
+
+
+def _identity(node: str) -> str:
+    return node
 
 
 def make_step(g: KBGraph, node: str, reasons: tuple[Reason, ...] = ()) -> Step:

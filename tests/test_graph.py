@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import doctest
+import functools
 import json
 from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kbgen.graph
 from kbgen.graph import build_graph, graph_for_export, graph_to_json, order_topologically, render_dot
@@ -198,3 +201,23 @@ def test_build_is_deterministic_regardless_of_list_order() -> None:
     b = graph_of([("b", "c", "cites"), ("c", "a", "cites"), ("a", "c", "cites")], years={"a": 2001, "b": 2001, "c": 2001})
     assert graph_to_json(a) == graph_to_json(b)
     assert [d.message for d in a.diagnostics] == [d.message for d in b.diagnostics]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_effective_year_of_undated_entries(data) -> None:
+    n = data.draw(st.integers(1, 10))
+    names = [f"p{i}" for i in range(n)]
+    edges = [(names[i], names[j]) for j in range(n) for i in range(j) if data.draw(st.booleans())]
+    years = {name: data.draw(st.one_of(st.none(), st.integers(1990, 1999))) for name in names}
+    g = graph_of(edges, years={k: v for k, v in years.items()}, extra={})
+    succ = {name: [v for u, v in edges if u == name] for name in names}
+
+    @functools.lru_cache(maxsize=None)
+    def effective(name: str) -> int:
+        if years[name] is not None:
+            return years[name]
+        return min((effective(c) for c in succ[name]), default=10**6)
+
+    for name in names:
+        assert g.sort_key(name) == (effective(name), name)

@@ -264,8 +264,8 @@ def _plan_uid(sessions: Iterable[Session]) -> str:
 def format_ics(sessions: list[Session], g: KBGraph, name: str | None = None) -> str:
     """An iCalendar file: one all-day event per session listing its readings with links.
 
-    UIDs are ``<name>-session-<n>@kbgen`` (``name`` defaults to a hash of
-    the plan's steps), so importing an updated plan updates the events.
+    UIDs are ``<name>-session-<n>@kbgen`` (``name`` slugified; by default a
+    hash of the plan's steps), so importing an updated plan updates the events.
     DTSTAMP is the session's date, to keep the output reproducible.
     """
     from icalendar import Calendar, Event
@@ -274,7 +274,7 @@ def format_ics(sessions: list[Session], g: KBGraph, name: str | None = None) -> 
     calendar.add("prodid", "-//kbgen//reading sessions//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    key = name or _plan_uid(sessions)
+    key = re.sub(r"[^a-z0-9]+", "-", (name or "").lower()).strip("-")[:80] or _plan_uid(sessions)
     total = len(sessions)
     for session in sessions:
         event = Event()

@@ -146,3 +146,10 @@ def test_empty_plan_renders(g) -> None:
     assert format_mermaid(plan, g) == "flowchart TD\n"
     assert format_bib(plan, g) == ""
     assert json.loads(format_json(plan))["steps"] == []
+
+
+def test_ics_uid_names_are_slugs(g) -> None:
+    plan = plan_path(g, ["seq2seq"])
+    sessions = plan_sessions(plan, 90, date(2026, 1, 5), 7)
+    assert "UID:from-attention-to-vit-session-1@kbgen" in format_ics(sessions, g, name="From attention to ViT!")
+    assert "-session-1@kbgen" in format_ics(sessions, g)

@@ -961,8 +961,16 @@
    * Entry point
    * ------------------------------------------------------------------ */
 
+  /* Material's search overlay is a role="dialog" without a name; screen readers
+   * announce it as an unnamed dialog (axe: aria-dialog-name). */
+  function nameSearchDialog(root) {
+    var dialogs = root.querySelectorAll(".md-search[role=dialog]:not([aria-label])");
+    for (var i = 0; i < dialogs.length; i++) dialogs[i].setAttribute("aria-label", "Search");
+  }
+
   function init() {
     var root = document;
+    try { nameSearchDialog(root); } catch (e) { report(e); }
     try { initChecklists(root); refreshReadingUI(); } catch (e) { report(e); }
     try { initGraph(root); } catch (e) { report(e); }
     try { initLineages(root); } catch (e) { report(e); }

@@ -417,19 +417,21 @@ def _break_cycles(ordering: nx.DiGraph, kb: KnowledgeBase) -> list[Diagnostic]:
     if nx.is_directed_acyclic_graph(ordering):
         return []
     diagnostics: list[Diagnostic] = []
-    pending = [c for c in nx.strongly_connected_components(ordering) if len(c) > 1]
-    pending.sort(key=min)
-    while pending:
-        component = pending.pop(0)
-        sub = ordering.subgraph(component)
-        u, v = _edge_to_drop(ordering, sub)
-        data = dict(ordering.edges[u, v])
-        # A cycle through the dropped edge, to name it in the warning.
-        back = nx.shortest_path(sub, v, u)
-        ordering.remove_edge(u, v)
-        diagnostics.extend(_cycle_warning(kb, u, v, data, back))
-        rest = [c for c in nx.strongly_connected_components(ordering.subgraph(component)) if len(c) > 1]
-        pending = sorted(pending + rest, key=min)
+    components = sorted((c for c in nx.strongly_connected_components(ordering) if len(c) > 1), key=min)
+    for first in components:
+        # Components are independent; what is left of one is finished before the next.
+        work = [first]
+        while work:
+            component = work.pop()
+            sub = ordering.subgraph(component)
+            u, v = _edge_to_drop(ordering, sub)
+            data = dict(ordering.edges[u, v])
+            # A cycle through the dropped edge, to name it in the warning.
+            back = nx.shortest_path(sub, v, u)
+            ordering.remove_edge(u, v)
+            diagnostics.extend(_cycle_warning(kb, u, v, data, back))
+            rest = [c for c in nx.strongly_connected_components(ordering.subgraph(component)) if len(c) > 1]
+            work.extend(sorted(rest, key=min, reverse=True))
     return diagnostics
 
 

@@ -198,3 +198,15 @@ def test_doctests():
 
     for module in (kbgen.render, kbgen.render.escaping):
         assert doctest.testmod(module).failed == 0
+
+
+def test_topic_paths_stay_within_the_topic_and_bounded(fixture_renderer, monkeypatch):
+    import kbgen.render as render
+
+    plan = fixture_renderer.topic_plan("vision")
+    assert [s.id for s in plan.steps] == ["alpha", "beta", "res"]  # no ancestors from other topics
+    monkeypatch.setattr(render, "TOPIC_PATH_LIMIT", 2)
+    plan = fixture_renderer.topic_plan("ml")
+    assert len(plan.steps) == 2
+    rank = fixture_renderer.graph.rank
+    assert [rank[s.id] for s in plan.steps] == sorted(rank[s.id] for s in plan.steps)

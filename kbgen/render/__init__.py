@@ -74,6 +74,8 @@ HOME_MARKER = "<!-- kbgen:home -->"
 SEARCH_LIST_LIMIT = 0
 #: How many neighbours the small diagram on a paper page shows at most, per direction.
 DIAGRAM_LIMIT = 6
+#: A topic's generated path lists at most this many entries (the most important).
+TOPIC_PATH_LIMIT = 100
 #: Paths longer than this get no diagram (it would be unreadable).
 PATH_DIAGRAM_LIMIT = 60
 
@@ -423,7 +425,7 @@ class SiteRenderer:
             if items:
                 groups.append((title, items))
         parent = self.topic_links(uri, [topic.parent]) if topic.parent else []
-        plan = self.topic_plan(topic_id)
+        plan = self.topic_plans.get(topic_id)
         return self.render_template(
             "topic.md.j2", topic=topic, parent=parent[0] if parent else None,
             subtopics=self.topic_links(uri, sorted(self.refs.children.get(topic_id, ()))),
@@ -433,17 +435,39 @@ class SiteRenderer:
 
     # -- reading paths -------------------------------------------------------
 
+    @cached_property
+    def topic_plans(self) -> dict[str, Any]:
+        """Every topic's generated reading path (topics with nothing to read have none)."""
+        plans = {}
+        for topic_id in self.kb.topics:
+            plan = self.topic_plan(topic_id)
+            if plan is not None:
+                plans[topic_id] = plan
+        return plans
+
     def topic_plan(self, topic_id: str):
-        """The generated reading path of a topic, or None (no graph, or nothing to read)."""
+        """The generated reading path of a topic, or None (no graph, or nothing to read).
+
+        The path holds the topic's own entities (with its subtopics'), at most
+        :data:`TOPIC_PATH_LIMIT` of them (the most important), in the graph's
+        global reading order, so every prerequisite among them comes first.
+        It does not pull in what they build on from other topics: with those,
+        every topic's path would grow with the whole knowledge base (pages and
+        downloads of size topics x papers); each step's page lists them.
+        """
         if self.graph is None:
             return None
-        from ..paths import plan_path, topic_targets
+        from ..paths import topic_targets
 
         targets = topic_targets(self.graph, topic_id)
         if not targets:
             return None
-        plan = plan_path(self.graph, targets)
-        return plan if plan.steps else None
+        if len(targets) > TOPIC_PATH_LIMIT:
+            importance = self.graph.importance
+            targets = sorted(targets, key=lambda i: (-importance.get(i, 0.0), self.graph.sort_key(i)))
+            targets = targets[:TOPIC_PATH_LIMIT]
+        rank = self.graph.rank
+        return self.curated_plan(sorted(targets, key=rank.__getitem__), targets=targets)
 
     def render_paths(self) -> dict[str, str]:
         """Pages and downloads of every curated path and every topic's generated path."""
@@ -455,13 +479,14 @@ class SiteRenderer:
             files.update(self.render_path_files(uri, path.title, path.description, plan, curated=True))
             listed.append(("curated", Link(path.id, path.title, relative_link("paths/index.md", uri), "path",
                                            note=path.description or ""), plan))
-        for topic_id, topic in self.kb.topics.items():
-            plan = self.topic_plan(topic_id)
-            if plan is None:
-                continue
+        for topic_id, plan in self.topic_plans.items():
+            topic = self.kb.topics[topic_id]
             uri = page_uri("topic-path", topic_id)
-            description = (f"Everything about {topic.name} in this knowledge base, with what it builds on, "
-                           "in reading order (generated from the graph).")
+            description = (f"The entries of the topic {topic.name} and its subtopics in reading order, "
+                           "generated from the graph; what they build on from other topics is listed "
+                           "on each entry's page.")
+            if len(plan.steps) == TOPIC_PATH_LIMIT:
+                description += f" Only the {TOPIC_PATH_LIMIT} most important entries are listed."
             files.update(self.render_path_files(uri, f"Reading path: {topic.name}", description, plan,
                                                 curated=False, topic=topic))
             listed.append(("topic", Link(topic_id, topic.name, relative_link("paths/index.md", uri), "topic"),
@@ -473,8 +498,8 @@ class SiteRenderer:
         )
         return files
 
-    def curated_plan(self, step_ids: Iterable[str]):
-        """A curated path as a plan: the author's order, each step's reasons from the graph."""
+    def curated_plan(self, step_ids: Iterable[str], targets: Iterable[str] | None = None):
+        """Steps in the given order as a plan, each step's reasons (later steps needing it) from the graph."""
         from ..paths import Reason, ReadingPlan, make_step
 
         ids = [i for i in dict.fromkeys(step_ids) if self.graph.has_entity(i)]
@@ -486,7 +511,7 @@ class SiteRenderer:
                            key=position.__getitem__)
             reasons = tuple(Reason(succ[node][c]["kind"], c, "") for c in later)
             steps.append(make_step(self.graph, node, reasons))
-        return ReadingPlan(targets=tuple(ids[-1:]), known=(), steps=tuple(steps),
+        return ReadingPlan(targets=tuple(ids[-1:] if targets is None else targets), known=(), steps=tuple(steps),
                            total_minutes=sum(s.minutes for s in steps))
 
     def render_path_files(self, uri: str, title: str, description: str | None, plan, *, curated: bool,

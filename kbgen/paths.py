@@ -306,9 +306,13 @@ def plan_sessions(plan: ReadingPlan, minutes_per_session: int, start: date,
         used += step.minutes
     if current:
         groups.append(current)
-    return [Session(number=i, date=start + timedelta(days=(i - 1) * every_days), steps=tuple(group),
-                    minutes=sum(s.minutes for s in group))
-            for i, group in enumerate(groups, 1)]
+    try:
+        return [Session(number=i, date=start + timedelta(days=(i - 1) * every_days), steps=tuple(group),
+                        minutes=sum(s.minutes for s in group))
+                for i, group in enumerate(groups, 1)]
+    except OverflowError:
+        raise ValueError("the sessions would run past the year 9999; choose an earlier start or fewer days "
+                         "between sessions") from None
 
 
 def iter_downstream(g: KBGraph, entity_id: str) -> list[tuple[str, int]]:

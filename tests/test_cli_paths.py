@@ -242,3 +242,8 @@ def test_validate_reports_citation_cycles(capsys, tmp_path) -> None:
     assert run(capsys, "validate", "--strict", "--root", tmp_path)[0] == 1
     steps = path_ids(capsys, tmp_path, "newer")
     assert steps == ["older", "newer"]
+
+
+def test_sessions_past_year_9999_are_a_usage_error(capsys, root) -> None:
+    code, _, err = run(capsys, "path", "vit", "--start", "9999-12-30", "--minutes-per-session", "30", "--root", root)
+    assert code == 2 and "9999" in err and "Traceback" not in err

@@ -112,8 +112,11 @@ def _path(g, args: argparse.Namespace, known: list[str]) -> str:
     plan = plan_path(g, targets, known, hard_only=args.hard_only)
     sessions = None
     if args.minutes_per_session or args.start or args.format == "ics":
-        sessions = plan_sessions(plan, args.minutes_per_session or DEFAULT_SESSION_MINUTES,
-                                 args.start or date.today(), args.every)
+        try:
+            sessions = plan_sessions(plan, args.minutes_per_session or DEFAULT_SESSION_MINUTES,
+                                     args.start or date.today(), args.every)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     if args.format == "text":
         return pathformats.format_text(plan, sessions)
     if args.format == "json":

@@ -45,7 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--topic", action="append", default=[], metavar="T",
                         help="target every entry of topic T and its subtopics (repeatable)")
     parser.add_argument("--known", action="extend", nargs="+", default=[], metavar="ID",
-                        help="entries already read; they and what only they lead to are left out")
+                        help="entries already read; they and what only they lead to are left out "
+                             "(give the TARGETs first: kbgen path vit --known resnet lstm)")
     parser.add_argument("--known-file", metavar="FILE",
                         help="more known ids, one per line ('#' starts a comment)")
     parser.add_argument("--hard-only", action="store_true",

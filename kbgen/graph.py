@@ -406,6 +406,40 @@ def _build_graph(kb: KnowledgeBase) -> KBGraph:
     return KBGraph(kb=kb, graph=graph, ordering=ordering, diagnostics=diagnostics)
 
 
+def graph_diagnostics(kb: KnowledgeBase) -> list[Diagnostic]:
+    """The graph's warnings (:attr:`KBGraph.diagnostics`), cheaply when there are none.
+
+    For ``kbgen validate``: a plain-dict acyclicity check of the ordering
+    edges first (a fraction of a second at 100,000 papers), and the full
+    :func:`build_graph` only when there is a cycle to break and report.
+    """
+    ids = kb.entity_ids()
+    children: dict[str, list[str]] = {}
+    indegree: dict[str, int] = dict.fromkeys(ids, 0)
+    pairs = set()
+    for _, entity in kb.iter_entities():
+        for parent in [*entity.prerequisites, *getattr(entity, "cites", ())]:
+            if parent in ids and parent != entity.id:
+                pairs.add((parent, entity.id))
+    for summary in kb.summaries.values():
+        if summary.paper in ids:
+            pairs.update((pre, summary.paper) for pre in summary.prerequisites
+                         if pre in ids and pre != summary.paper)
+    for parent, child in pairs:
+        children.setdefault(parent, []).append(child)
+        indegree[child] += 1
+    ready = [node for node, count in indegree.items() if not count]
+    seen = 0
+    while ready:
+        node = ready.pop()
+        seen += 1
+        for child in children.get(node, ()):
+            indegree[child] -= 1
+            if not indegree[child]:
+                ready.append(child)
+    return [] if seen == len(indegree) else list(build_graph(kb).diagnostics)
+
+
 def _year_key(ordering: nx.DiGraph, node: str) -> tuple[int, str]:
     year = ordering.nodes[node].get("year")
     return (year if year is not None else _UNDATED, node)

@@ -221,3 +221,15 @@ def test_effective_year_of_undated_entries(data) -> None:
 
     for name in names:
         assert g.sort_key(name) == (effective(name), name)
+
+
+def test_graph_diagnostics_matches_the_built_graph() -> None:
+    from kbgen.graph import graph_diagnostics
+
+    acyclic = make_kb(papers=[{"id": "a", "year": 2000}, {"id": "b", "year": 2001, "cites": ["a"]}])
+    assert graph_diagnostics(acyclic) == []
+    cyclic = make_kb(papers=[{"id": "a", "year": 2017, "cites": ["b"]}, {"id": "b", "year": 2018, "cites": ["a"]}])
+    assert graph_diagnostics(cyclic) == build_graph(cyclic).diagnostics != []
+    summary_cycle = make_kb(papers=[{"id": "p", "year": 2020}, {"id": "q", "year": 2021, "prerequisites": ["p"]}],
+                            summaries=[{"id": "p", "paper": "p", "prerequisites": ["q"]}])
+    assert [d.code for d in graph_diagnostics(summary_cycle)] == ["KB019"]

@@ -46,8 +46,8 @@ def graph_warnings(kb) -> list:
     from ..cache import remember_diagnostics
 
     def compute() -> list:
-        from ..graph import build_graph
+        from ..graph import graph_diagnostics  # builds the graph only when there is a cycle
 
-        return list(build_graph(kb).diagnostics)
+        return graph_diagnostics(kb)
 
     return remember_diagnostics(kb, "graph-warnings", compute)

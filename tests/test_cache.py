@@ -280,3 +280,22 @@ def test_cli_output_is_the_same_warm(kb_root, capsys):
     assert codes == [1, 1]
     assert cold.strip() == warm.strip()
     assert cache_path(kb_root).is_file()
+
+
+def test_warm_tables_behave_as_dicts(example_root):
+    import copy
+
+    cold, _ = load_knowledge_base(example_root)
+    load_cached(example_root)
+    warm, _ = load_cached(example_root)
+    for name in ("papers", "concepts", "stories", "resources", "summaries", "topics", "paths", "origins"):
+        table, expected = getattr(warm, name), getattr(cold, name)
+        assert table == expected and expected == table
+        assert dict(table) == expected and len(table) == len(expected)
+        assert list(table) == list(expected) and list(table.items()) == list(expected.items())
+        for key in list(expected)[:3]:
+            assert key in table and table[key] == expected[key] and table.get(key) == expected[key]
+        assert table.get("no-such-id") is None
+    assert pickle.loads(pickle.dumps(warm)) == cold
+    assert copy.deepcopy(warm) == cold
+    assert warm.entity("vit") == cold.entity("vit") and warm.kind_of("vit") == "paper"

@@ -296,7 +296,7 @@ def _bib_entry(rng: random.Random, k: int, style: str, people: list, title: str,
                 f"      eprint={{{arxiv}}},\n      archivePrefix={{arXiv}},\n      primaryClass={{cs.LG}},\n"
                 f"      url={{https://arxiv.org/abs/{arxiv}}}, \n}}\n")
     if style == "dblp":
-        key = f"DBLP:conf/{venue.lower()}/{people[0][3].replace(' ', '')}{k}{year % 100:02d}"
+        key = f"DBLP:conf/{venue.lower()}/{people[0][1].capitalize()}{k}{year % 100:02d}"
         extra = f"  doi          = {{{doi}}},\n" if doi else ""
         return (f"@inproceedings{{{key},\n  author       = {{{authors.replace(' and ', ' and' + chr(10) + '                  ')}}},\n"
                 f"  title        = {{{_latex_title(title)}}},\n  booktitle    = {{Proceedings of {venue} {year}}},\n"
@@ -346,7 +346,7 @@ def build_bib(rng: random.Random, entries: int, papers: list[dict]) -> str:
                                paper["year"], paper.get("arxiv"), paper.get("doi"), paper["abstract"])
         elif roll < 0.06 and previous:
             # The same paper twice in one file, under another key.
-            entry = previous[rng.randrange(len(previous))].replace("{", "{dup", 1)
+            entry = previous[rng.randrange(len(previous))].replace("{", f"{{dup{k}-", 1)
         else:
             people = [_person(rng) for _ in range(rng.randint(3, 8))]
             year = rng.randint(FIRST_YEAR, LAST_YEAR)

@@ -87,7 +87,9 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 class Strict(BaseModel):
     """Base: unknown keys are errors, values are immutable once validated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: validators are built on first validation, so a query served
+    # from the content cache (which validates nothing) does not pay for them.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Paper(Strict):

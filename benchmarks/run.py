@@ -261,6 +261,13 @@ def ratio(res: dict, a: str, b: str) -> float | None:
     return None
 
 
+def cpu_ratio(res: dict, a: str, b: str) -> str:
+    """The same ratio in CPU seconds (user + sys), steadier than wall time on a shared machine."""
+    if a in res and b in res and res[a].ok and res[b].ok:
+        return f" (CPU {statistics.median(res[a].cpu) / statistics.median(res[b].cpu):.2f}x)"
+    return ""
+
+
 def rows(results: list[dict], latency: dict | None) -> list[tuple[str, str, str, str, str, str]]:
     """(measure, size, kbgen, baseline, figure, target) for every figure."""
     table = []
@@ -269,10 +276,11 @@ def rows(results: list[dict], latency: dict | None) -> list[tuple[str, str, str,
         r = ratio(res, "a_kbgen", "a_base")
         if "a_kbgen" in res:
             table.append(("(a) cold validate / raw parse", n, fmt_t(res["a_kbgen"]), fmt_t(res["a_base"]),
-                          f"{r:.2f}x" if r else "-", TARGETS["a"]))
+                          (f"{r:.2f}x" if r else "-") + cpu_ratio(res, "a_kbgen", "a_base"), TARGETS["a"]))
         if "b_kbgen" in res:
-            table.append(("(b) warm validate", n, fmt_t(res["b_kbgen"]), fmt_t(res.get("a_kbgen")),
-                          fmt_t(res["b_kbgen"]), TARGETS["b"]))
+            b = res["b_kbgen"]
+            table.append(("(b) warm validate", n, fmt_t(b), "cold " + fmt_t(res.get("a_kbgen")),
+                          fmt_t(b) + (f" (CPU {fmt_s(statistics.median(b.cpu))})" if b.ok else ""), TARGETS["b"]))
         if "c_skip" in res:
             table.append(("(c) build / plain mkdocs", n, "-", "-", res["c_skip"], TARGETS["c"]))
         elif "c_kbgen" in res:
@@ -281,14 +289,16 @@ def rows(results: list[dict], latency: dict | None) -> list[tuple[str, str, str,
             base_pp = (res["c_base"].median / res["plain_pages"] * 1000
                        if res.get("plain_pages") and res["c_base"].ok else None)
             table.append(("(c) build / plain mkdocs", n, fmt_t(res["c_kbgen"]), fmt_t(res["c_base"]),
-                          (f"{r:.2f}x" if r else "-") + (f"; {per_page:.1f} ms/page" if per_page else "")
+                          (f"{r:.2f}x" if r else "-") + cpu_ratio(res, "c_kbgen", "c_base")
+                          + (f"; {per_page:.1f} ms/page" if per_page else "")
                           + (f" (plain {base_pp:.1f})" if base_pp else ""), TARGETS["c"]))
         if "d_skip" in res:
             table.append(("(d) import-bib / undecoded parse", n, "-", "-", res["d_skip"], TARGETS["d"]))
         elif "d_kbgen" in res:
             r = ratio(res, "d_kbgen", "d_base")
             table.append(("(d) import-bib / undecoded parse", f"{res['d_entries']:,} entries",
-                          fmt_t(res["d_kbgen"]), fmt_t(res["d_base"]), f"{r:.2f}x" if r else "-", TARGETS["d"]))
+                          fmt_t(res["d_kbgen"]), fmt_t(res["d_base"]),
+                          (f"{r:.2f}x" if r else "-") + cpu_ratio(res, "d_kbgen", "d_base"), TARGETS["d"]))
         peaks = [f"{k[0]}:{res[k].peak_mb:.0f}" for k in ("a_kbgen", "b_kbgen", "c_kbgen", "d_kbgen")
                  if k in res and res[k].rss_mb]
         base_peaks = [f"{k[0]}:{res[k].peak_mb:.0f}" for k in ("a_base", "c_base", "d_base")
@@ -339,6 +349,13 @@ def print_table(table) -> None:
         print(" | ".join(str(c).ljust(w) for c, w in zip(row, widths)))
 
 
+def markdown_table(table) -> str:
+    head = ("measure", "size", "kbgen", "baseline", "figure", "target")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in table]
+    return "\n".join(lines) + "\n"
+
+
 def machine() -> dict:
     info = {"python": platform.python_version(), "platform": platform.platform(),
             "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -358,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs per command, median reported (default 5)")
     parser.add_argument("--build-repeat", type=int, default=3, help="runs per site build (default 3)")
     parser.add_argument("--json", type=Path, help="also write every run's figures here")
+    parser.add_argument("--markdown", type=Path, help="also write the table as Markdown here")
     parser.add_argument("--work", type=Path, default=HERE / "out", help="scratch directory (default benchmarks/out)")
     parser.add_argument("--only", default="abcdefg", help="measures to run, e.g. 'ab' (default: all)")
     args = parser.parse_args(argv)
@@ -378,6 +396,9 @@ def main(argv: list[str] | None = None) -> int:
     info["loadavg_end"] = os.getloadavg()
     table = rows(results, latency)
     print_table(table)
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(markdown_table(table), encoding="utf-8")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         plain = [{k: (asdict(v) | {"median": v.median, "peak_mb": v.peak_mb} if isinstance(v, Timing) else v)

@@ -87,13 +87,19 @@ class Timing:
         return not self.error
 
 
+#: Set by --src: measure the kbgen package in that directory (e.g. an older commit).
+SRC: Path | None = None
+
+
 def kbgen_cmd() -> list[str]:
     script = Path(PY).parent / "kbgen"
-    return [str(script)] if script.exists() else [PY, "-m", "kbgen"]
+    return [str(script)] if script.exists() and SRC is None else [PY, "-m", "kbgen"]
 
 
 def run_once(cmd: list[str], env: dict, cwd: Path | None = None) -> tuple[float, float, float, int, str]:
     """(wall s, cpu s, peak RSS MB, exit code, stderr tail) of one process."""
+    if SRC is not None and cwd is None:
+        cwd = SRC  # `python -m` puts the working directory first on sys.path
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd)
@@ -130,7 +136,7 @@ def fmt_s(seconds: float) -> str:
 
 def has_command(name: str, env: dict) -> bool:
     try:
-        done = subprocess.run(kbgen_cmd() + [name, "--help"], env=env, capture_output=True, timeout=60)
+        done = subprocess.run(kbgen_cmd() + [name, "--help"], env=env, capture_output=True, timeout=60, cwd=SRC)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0
@@ -378,12 +384,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, help="also write the table as Markdown here")
     parser.add_argument("--work", type=Path, default=HERE / "out", help="scratch directory (default benchmarks/out)")
     parser.add_argument("--only", default="abcdefg", help="measures to run, e.g. 'ab' (default: all)")
+    parser.add_argument("--src", type=Path, help="measure the kbgen package found in this directory instead "
+                        "of the installed one (e.g. 'git archive COMMIT | tar -x -C DIR' for a before/after)")
     args = parser.parse_args(argv)
+    global SRC
+    SRC = args.src.resolve() if args.src else None
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    args.work = args.work.resolve()
     args.work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, XDG_CACHE_HOME=str(args.work / "xdg-cache"), PYTHONDONTWRITEBYTECODE="1")
     env.pop("KBGEN_CACHE", None)
+    if SRC is not None:
+        env["PYTHONPATH"] = str(SRC)
     info = machine()
+    if SRC is not None:
+        info["src"] = str(SRC)
+        info["commit"] += f" (measuring kbgen from {SRC})"
     print(f"kbgen benchmarks, {info['date']}, Python {info['python']}, {info['cpus']} CPUs, "
           f"load {info['loadavg_start'][0]:.2f}, commit {info['commit']}", flush=True)
     missing = unavailable(env)

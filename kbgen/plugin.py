@@ -9,6 +9,9 @@
   ``File.generated`` and drops the YAML/BibTeX sources from the site.
 - ``on_page_markdown`` decorates contributed pages (header and footer) and
   adds the home page's counts, newest summaries and featured paths.
+- ``on_page_content`` passes the HTML of every contributor-written page
+  through an allowlist sanitiser (:mod:`kbgen.sanitizer`), behind the
+  validator's own checks.
 - ``on_serve`` watches ``papers.yaml`` (the content is MkDocs' docs_dir).
 
 All logic lives in :mod:`kbgen.render`; this class only moves data.
@@ -148,6 +151,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if uri == "index.md":
             return self.renderer.render_home(markdown)
         return self.renderer.decorate(uri, markdown)
+
+    def on_page_content(self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if page.file.generated_by is not None:
+            return None  # generated pages escape every value in their templates
+        from .sanitizer import sanitize_html
+
+        return sanitize_html(html_text)
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         docs_dir = Path(config.docs_dir).resolve()

@@ -247,7 +247,7 @@ def bench_path_latency(n: int, env: dict) -> dict:
             return {"skip": f"not available: path_latency.py failed ({done.stderr.strip().splitlines()[-1:]})",
                     "cmd": cmd}
         data = json.loads(out.read_text()) if out.exists() else {}
-    return {"cmd": cmd, "stdout": done.stdout, "data": data}
+    return {"cmd": cmd, "stdout": done.stdout, "data": data, "papers": n}
 
 
 def unavailable(env: dict) -> dict[str, str]:
@@ -325,18 +325,19 @@ def rows(results: list[dict], latency: dict | None) -> list[tuple[str, str, str,
                       f"{growth * 100:+.1f}%", TARGETS["g"]))
     if latency is not None:
         if "skip" in latency:
-            table.append(("(e) path latency", "100,000", "-", "-", latency["skip"], TARGETS["e"]))
+            table.append(("(e) path latency", "-", "-", "-", latency["skip"], TARGETS["e"]))
         else:
-            for line in latency.get("summary", []) or _latency_lines(latency):
-                table.append(("(e) path latency", "100,000", line, "-", "", TARGETS["e"]))
+            for line in _latency_lines(latency):
+                table.append(("(e) path latency", f"{latency['papers']:,}", line, "-", "", TARGETS["e"]))
     return table
 
 
 def _latency_lines(latency: dict) -> list[str]:
     data = latency.get("data") or {}
     if isinstance(data, dict) and data.get("queries"):
-        return [f"{q.get('label', q.get('target', '?'))}: {q.get('median_ms', q.get('ms', '?'))} ms"
-                for q in data["queries"]]
+        return [f"{q.get('label', q.get('target', '?'))} ({q.get('ancestors', '?'):,} anc.): "
+                f"median {q.get('median_ms', '?')} ms, first {q.get('first_ms', '?')} ms, "
+                f"goal {q.get('goal_ms', '?')} ms" for q in data["queries"]]
     return [line.strip() for line in latency.get("stdout", "").splitlines() if line.strip()][-4:]
 
 

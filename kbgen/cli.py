@@ -64,10 +64,10 @@ def load_root(root: Path):
         raise UsageError(str(exc)) from None
 
 
-def report(diags: list[Diagnostic], fmt: str, stream: TextIO) -> None:
-    """Write diagnostics in one of the formats text, github, json."""
+def report(diags: list[Diagnostic], fmt: str, stream: TextIO, files: int | None = None) -> None:
+    """Write diagnostics in one of the formats text, github, json (text ends with a summary)."""
     if fmt == "text":
-        stream.write(FORMATTERS["text"](diags, summary=True))
+        stream.write(FORMATTERS["text"](diags, summary=True, files=files))
     else:
         stream.write(FORMATTERS[fmt](diags))
 

@@ -115,12 +115,16 @@ def count(diags: Iterable[Diagnostic]) -> tuple[int, int]:
     return errors, warnings
 
 
-def format_text(diags: list[Diagnostic], summary: bool = False) -> str:
-    """``file:line:col: severity CODE: message`` lines, optionally with a summary line."""
+def format_text(diags: list[Diagnostic], summary: bool = False, files: int | None = None) -> str:
+    """``file:line:col: severity CODE: message`` lines, optionally with a summary line.
+
+    The summary counts ``files`` (the files checked) when given, else the files with problems.
+    """
     lines = [f"{d.file}:{d.line}:{d.column}: {d.severity} {d.code}: {d.message}" for d in diags]
     if summary:
         errors, warnings = count(diags)
-        files = len({d.file for d in diags})
+        if files is None:
+            files = len({d.file for d in diags})
         lines.append(
             f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
             f" in {files} file{'s' * (files != 1)}"

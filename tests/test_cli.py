@@ -30,7 +30,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_validate_clean(capsys) -> None:
     code, out, _ = run(capsys, "validate", "--root", str(VALID))
-    assert code == 0 and out == "0 errors, 0 warnings in 0 files\n"
+    assert code == 0 and out == "0 errors, 0 warnings in 4 files\n"  # the files checked
 
 
 def test_validate_errors_text(capsys) -> None:
@@ -38,7 +38,7 @@ def test_validate_errors_text(capsys) -> None:
     assert code == 1
     assert out.splitlines() == [
         "papers.yaml:13:13: error KB004: unknown paper id 'atention'; did you mean 'attention'?",
-        "1 error, 0 warnings in 1 file",
+        "1 error, 0 warnings in 2 files",
     ]
 
 

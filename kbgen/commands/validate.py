@@ -29,7 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     kb, diags = load_root(args.root)
     diags = sort_diagnostics(diags + graph_warnings(kb))
-    report(diags, args.format, sys.stdout)
+    from ..sources import iter_input_files
+
+    report(diags, args.format, sys.stdout, files=sum(1 for _ in iter_input_files(args.root)))
     errors, warnings = count(diags)
     if errors or (args.strict and warnings):
         return EXIT_ERRORS

@@ -148,9 +148,15 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     return front, 2, body, body_line
 
 
-def _read_yaml(root: Path, rel: str, data: bytes, sources: Sources) -> LocatedDoc | None:
+def _decode_into(sources: Sources, rel: str, data: bytes) -> str | None:
+    """Decode ``data``; an encoding problem becomes a diagnostic of ``sources``."""
     text, diags = decode_text(data, rel)
     sources.diagnostics.extend(diags)
+    return text
+
+
+def _read_yaml(root: Path, rel: str, data: bytes, sources: Sources) -> LocatedDoc | None:
+    text = _decode_into(sources, rel, data)
     if text is None:
         return None
     if not text.strip():
@@ -165,8 +171,7 @@ def _read_yaml(root: Path, rel: str, data: bytes, sources: Sources) -> LocatedDo
 
 
 def _read_page(rel: str, data: bytes, sources: Sources) -> PageSource | None:
-    text, diags = decode_text(data, rel)
-    sources.diagnostics.extend(diags)
+    text = _decode_into(sources, rel, data)
     if text is None:
         return None
     parts = rel.split("/")
@@ -199,8 +204,7 @@ def _read_page(rel: str, data: bytes, sources: Sources) -> PageSource | None:
 def _read_bib(rel: str, data: bytes, sources: Sources) -> BibSource | None:
     from .bibtex import parse_bibtex  # imported lazily: only knowledge bases with .bib need it
 
-    text, diags = decode_text(data, rel)
-    sources.diagnostics.extend(diags)
+    text = _decode_into(sources, rel, data)
     if text is None:
         return None
     records, bib_diags = parse_bibtex(text, rel)

@@ -481,11 +481,6 @@ def remove_tree(path: Path | str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def read_text(path: Path | str) -> str:
-    """A UTF-8 text file's content (e.g. mkdocs.yml for ``kbgen export``)."""
-    return Path(path).read_text(encoding="utf-8-sig")
-
-
 def read_content_files(docs_dir: Path | str) -> dict[str, str | bytes]:
     """Every non-hidden file under ``docs_dir``: Markdown as text, anything else as bytes."""
     docs_dir = Path(docs_dir)

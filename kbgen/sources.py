@@ -155,7 +155,7 @@ def _decode_into(sources: Sources, rel: str, data: bytes) -> str | None:
     return text
 
 
-def _read_yaml(root: Path, rel: str, data: bytes, sources: Sources) -> LocatedDoc | None:
+def _read_yaml(rel: str, data: bytes, sources: Sources) -> LocatedDoc | None:
     text = _decode_into(sources, rel, data)
     if text is None:
         return None
@@ -233,9 +233,9 @@ def load_sources(root: Path | str) -> Sources:
             continue
         sources.hashes[rel] = hashlib.sha256(data).hexdigest()
         if rel == PAPERS_FILE:
-            sources.papers = _read_yaml(root, rel, data, sources)
+            sources.papers = _read_yaml(rel, data, sources)
         elif rel == TOPICS_FILE:
-            sources.topics = _read_yaml(root, rel, data, sources)
+            sources.topics = _read_yaml(rel, data, sources)
         elif rel.endswith(".md"):
             page = _read_page(rel, data, sources)
             if page is not None:
@@ -245,7 +245,7 @@ def load_sources(root: Path | str) -> Sources:
             if bib is not None:
                 sources.bibs.append(bib)
         else:
-            doc = _read_yaml(root, rel, data, sources)
+            doc = _read_yaml(rel, data, sources)
             if doc is not None:
                 sources.paths.append(doc)
     return sources

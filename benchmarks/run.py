@@ -5,7 +5,8 @@
 
 For each size N it generates a knowledge base with benchmarks/generate.py
 (seed 1) and measures, each command as a whole process, the median of
-``--repeat`` runs (``--build-repeat`` for site builds):
+``--repeat`` runs (``--build-repeat`` for site builds, ``--build-repeat-large``
+from 10,000 papers up):
 
 (a) ``kbgen validate`` with no cache vs. the raw libyaml parse of the same
     YAML (benchmarks/baselines.py yaml);
@@ -163,6 +164,7 @@ def bench_size(n: int, work: Path, env: dict, args, missing: dict[str, str]) -> 
     res: dict = {"papers": n, "generate_s": time.perf_counter() - t0, "input_bytes": dir_bytes(kb) - (kb / "refs.bib").stat().st_size}
     kbgen = kbgen_cmd()
     only = args.only
+    build_repeat = args.build_repeat if n < 10_000 else args.build_repeat_large
     validate = kbgen + ["validate", "--root", str(kb)]
     cache_dir = kb / ".kbgen-cache"
 
@@ -183,7 +185,7 @@ def bench_size(n: int, work: Path, env: dict, args, missing: dict[str, str]) -> 
             run_once(validate, env)  # builds run after a validate, as in CI: the cache is warm
             site = work / f"site-kbgen-{n}"
             res["c_kbgen"] = measure("(c) kbgen build", kbgen + ["build", "--root", str(kb), "--site-dir", str(site)],
-                                     env, args.build_repeat)
+                                     env, build_repeat)
             export = work / f"export-{n}"
             remove(export)
             res["c_export"] = measure("(c) kbgen export (once)", kbgen + ["export", "--root", str(kb), str(export)],
@@ -191,7 +193,7 @@ def bench_size(n: int, work: Path, env: dict, args, missing: dict[str, str]) -> 
             plain = work / f"site-plain-{n}"
             res["c_base"] = measure("(c) plain mkdocs build of export",
                                     [PY, "-m", "mkdocs", "build", "-q", "-f", str(export / "mkdocs.yml"),
-                                     "-d", str(plain)], env, args.build_repeat, cwd=export)
+                                     "-d", str(plain)], env, build_repeat, cwd=export)
             if res["c_kbgen"].ok:
                 res["pages"] = sum(1 for _ in site.rglob("index.html"))
                 res["g"] = site_sizes(site, kb, n)
@@ -388,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000", help="comma-separated paper counts (default: 1000)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per command, median reported (default 5)")
     parser.add_argument("--build-repeat", type=int, default=3, help="runs per site build (default 3)")
+    parser.add_argument("--build-repeat-large", type=int, default=2,
+                        help="runs per site build from 10,000 papers up (default 2: a 10k build takes minutes)")
     parser.add_argument("--json", type=Path, help="also write every run's figures here")
     parser.add_argument("--markdown", type=Path, help="also write the table as Markdown here")
     parser.add_argument("--work", type=Path, default=HERE / "out", help="scratch directory (default benchmarks/out)")
@@ -428,7 +432,8 @@ def main(argv: list[str] | None = None) -> int:
         plain = [{k: (asdict(v) | {"median": v.median, "peak_mb": v.peak_mb} if isinstance(v, Timing) else v)
                   for k, v in res.items()} for res in results]
         args.json.write_text(json.dumps({"machine": info, "sizes": sizes, "repeat": args.repeat,
-                                         "build_repeat": args.build_repeat, "results": plain,
+                                         "build_repeat": args.build_repeat,
+                                         "build_repeat_large": args.build_repeat_large, "results": plain,
                                          "path_latency": latency, "table": table}, indent=2, default=str))
         print(f"\nwrote {args.json}")
     return 0

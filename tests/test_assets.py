@@ -23,6 +23,7 @@ SCHEMA = ASSETS / "kb.schema.json"
 VENDORED = {
     "mermaid": "mermaid.min.js",
     "cytoscape": "cytoscape.min.js",
+    "katex": "katex.min.js",
 }
 
 # XML namespace names are identifiers that are never fetched.

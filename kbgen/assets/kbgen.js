@@ -27,6 +27,11 @@
   var KIND_PLURAL = { paper: "papers", concept: "concepts", story: "stories", resource: "resources" };
   var DEFAULT_CAP = 150;
   var uid = 0;
+  // Where kbgen.js itself was loaded from: the vendored libraries sit next to it.
+  var ASSET_BASE = (function () {
+    var script = document.currentScript;
+    return script && script.src ? script.src.replace(/kbgen\.js(?:[?#].*)?$/, "") : null;
+  })();
 
   /* ------------------------------------------------------------------ *
    * Small helpers
@@ -961,6 +966,42 @@
    * Entry point
    * ------------------------------------------------------------------ */
 
+  /* ------------------------------------------------------------------ *
+   * Math (.arithmatex from pymdownx.arithmatex, generic mode)
+   * KaTeX is vendored next to this script and loaded only on pages with math.
+   * ------------------------------------------------------------------ */
+
+  var loading = {};
+  function loadOnce(url, isStyle) {
+    if (!loading[url]) {
+      loading[url] = new Promise(function (resolve, reject) {
+        var node = isStyle ? el("link", { rel: "stylesheet", href: url }) : el("script", { src: url });
+        node.onload = resolve;
+        node.onerror = function () { reject(new Error("could not load " + url)); };
+        document.head.appendChild(node);
+      });
+    }
+    return loading[url];
+  }
+
+  function renderMath(root) {
+    var nodes = root.querySelectorAll(".arithmatex:not([data-kb-math])");
+    if (!nodes.length || !ASSET_BASE) return;
+    var base = ASSET_BASE + "vendor/katex/";
+    Promise.all([loadOnce(base + "katex.min.css", true), loadOnce(base + "katex.min.js", false)])
+      .then(function () { return loadOnce(base + "contrib/auto-render.min.js", false); })
+      .then(function () {
+        for (var i = 0; i < nodes.length; i++) {
+          nodes[i].setAttribute("data-kb-math", "");
+          window.renderMathInElement(nodes[i], {
+            delimiters: [{ left: "\\(", right: "\\)", display: false }, { left: "\\[", right: "\\]", display: true }],
+            throwOnError: false
+          });
+        }
+      })
+      .catch(report);
+  }
+
   /* Material's search overlay is a role="dialog" without a name; screen readers
    * announce it as an unnamed dialog (axe: aria-dialog-name). */
   function nameSearchDialog(root) {
@@ -971,6 +1012,7 @@
   function init() {
     var root = document;
     try { nameSearchDialog(root); } catch (e) { report(e); }
+    try { renderMath(root); } catch (e) { report(e); }
     try { initChecklists(root); refreshReadingUI(); } catch (e) { report(e); }
     try { initGraph(root); } catch (e) { report(e); }
     try { initLineages(root); } catch (e) { report(e); }

@@ -12,7 +12,8 @@ import pytest
 
 from .conftest import open_page
 
-PAGES = ["", "papers/vit/", "paths/attention-to-vit/", "topics/transformers/", "graph/"]
+PAGES = ["", "papers/vit/", "paths/attention-to-vit/", "topics/transformers/", "graph/",
+         "summaries/attention-is-all-you-need/"]
 
 
 def serious_violations(page) -> list[str]:
@@ -36,6 +37,8 @@ def test_no_serious_violations(browser, problems, base_url, path: str, scheme: s
         page.wait_for_load_state("networkidle")
         if path == "graph/":
             page.wait_for_function("window.kbgenGraph && window.kbgenGraph.visibleCount() > 0", timeout=20_000)
+        if path.startswith("summaries/"):
+            page.locator(".arithmatex .katex").first.wait_for()
         assert serious_violations(page) == []
     finally:
         context.close()

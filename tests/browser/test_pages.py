@@ -134,3 +134,22 @@ def test_topic_page_lineage(page, base_url) -> None:
     expect(lineage).to_be_visible(timeout=10_000)
     expect(lineage).to_contain_text("2017")
     screenshot(page, "topic")
+
+
+def test_math_is_rendered_with_the_vendored_katex(page, base_url) -> None:
+    page.goto(base_url + "summaries/attention-is-all-you-need/")
+    math = page.locator(".arithmatex .katex").first
+    expect(math).to_be_visible(timeout=10_000)
+    # The formula is typeset (MathML for screen readers included), not left as \( ... \) text.
+    expect(page.locator(".arithmatex .katex-mathml").first).to_be_attached()
+    assert "\\(" not in page.locator("article").inner_text()
+    page.locator(".arithmatex .katex").first.scroll_into_view_if_needed()
+    screenshot(page, "summary-math")
+
+
+def test_pages_without_math_do_not_load_katex(page, base_url) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(base_url + "papers/")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in requested if "katex" in url]

@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterable, Mapping
@@ -140,7 +141,20 @@ def relative_link(from_uri: str, to_uri: str) -> str:
     >>> relative_link("topics/x/path.md", "papers/vit.md")
     '../../papers/vit.md'
     """
+    start = from_uri.rpartition("/")[0]
+    if _PLAIN_URI.match(to_uri) and (not start or _PLAIN_URI.match(start)):
+        # posixpath.relpath's result without its two abspath calls (each a
+        # getcwd): 11 of 87 profiled s of rendering 10,000 papers.
+        base, target = start.split("/") if start else [], to_uri.split("/")
+        common = 0
+        while common < min(len(base), len(target)) and base[common] == target[common]:
+            common += 1
+        return "/".join([".."] * (len(base) - common) + target[common:]) or "."
     return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+# Relative, no empty, "." or ".." segment: where the string version equals relpath's.
+_PLAIN_URI = re.compile(r"(?!\.\.?(?:/|$))[^/]+(?:/(?!\.\.?(?:/|$))[^/]+)*\Z")
 
 
 # --------------------------------------------------------------------------

@@ -254,6 +254,18 @@ def load_sources(root: Path | str) -> Sources:
 class UnreadableFile(Exception):
     """An input file named on the command line cannot be read (exit code 2)."""
 
+    def __init__(self, path: Path | str, reason: str):
+        super().__init__(f"{path}: cannot read the file ({reason})")
+        self.reason = reason
+
+
+def read_named_file(path: Path | str) -> bytes:
+    """The bytes of a file named on the command line; :class:`UnreadableFile` says why not."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UnreadableFile(path, exc.strerror or str(exc)) from None
+
 
 def read_id_list(path: Path | str) -> list[str]:
     """Ids from a text file, one per line; ``#`` starts a comment, blank lines are skipped.
@@ -261,10 +273,9 @@ def read_id_list(path: Path | str) -> list[str]:
     Raises :class:`UnreadableFile` when the file cannot be read or is not UTF-8.
     """
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-        raise UnreadableFile(f"{path}: cannot read the file ({reason})") from None
+        text = read_named_file(path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableFile(path, "not UTF-8 text") from None
     ids = []
     for line in text.splitlines():
         entry = line.split("#", 1)[0].strip()

@@ -34,13 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..bibtex import parse_bibtex, record_to_paper
     from ..importer import Candidate
-    from ..sources import decode_text
+    from ..sources import UnreadableFile, decode_text, read_named_file
 
     name = str(args.file)
     try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+        data = read_named_file(args.file)
+    except UnreadableFile as exc:
+        raise UsageError(f"cannot read {name}: {exc.reason}") from None
     text, diags = decode_text(data, name)
     if text is None:
         return _abort(diags)

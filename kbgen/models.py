@@ -82,6 +82,8 @@ Doi = Annotated[str, AfterValidator(_check_doi)]
 Url = Annotated[str, AfterValidator(_check_url)]
 Minutes = Annotated[int, Field(ge=1, le=10_000)]
 NonEmpty = Annotated[str, Field(min_length=1)]
+#: The name the field uses for a paper or concept (ViT, ResNet, Adam), or another spelling of it.
+ShortName = Annotated[str, Field(min_length=1, max_length=60)]
 
 
 class Strict(BaseModel):
@@ -110,6 +112,8 @@ class Paper(Strict):
     difficulty: Difficulty | None = None
     reading_time: Minutes | None = None
     bibtex_key: str | None = None
+    short: ShortName | None = None
+    aliases: list[ShortName] = []
 
 
 class _Page(Strict):
@@ -129,7 +133,8 @@ class _Page(Strict):
 
 
 class Concept(_Page):
-    pass
+    short: ShortName | None = None
+    aliases: list[ShortName] = []
 
 
 class Story(_Page):
@@ -157,6 +162,7 @@ class ReadingPath(Strict):
     title: NonEmpty
     description: str | None = None
     steps: list[Id] = Field(min_length=1)
+    assumes: list[Id] = []
 
 
 #: Models of the entities a reading path can contain (one id namespace).

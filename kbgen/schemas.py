@@ -37,7 +37,7 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://\S+$"
 
 _ID_FIELDS = {"id", "paper", "parent"}
-_ID_LIST_FIELDS = {"topics", "cites", "prerequisites", "steps"}
+_ID_LIST_FIELDS = {"topics", "cites", "prerequisites", "steps", "assumes"}
 _URL_FIELDS = {"url", "pdf", "code", "source"}
 
 #: Hover text in editors; the same words as DESIGN.md section 2.
@@ -69,6 +69,9 @@ DESCRIPTIONS: dict[str, str] = {
     "parent": "id of the parent topic",
     "description": "one or two sentences",
     "steps": "ids of papers, concepts, stories and resources, in reading order",
+    "short": "the short name the field uses, e.g. 'ViT', 'ResNet', 'Adam' (shown where space is short, found by search)",
+    "aliases": "other names and spellings readers search for, e.g. 'Vision Transformer'",
+    "assumes": "ids the path's readers already know: their prerequisites may be left out of the steps",
 }
 
 

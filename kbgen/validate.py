@@ -310,7 +310,7 @@ class _Builder:
             "story": [("topics", "topic"), ("prerequisites", "entity"), ("paper", "paper")],
             "summary": [("topics", "topic"), ("prerequisites", "entity"), ("paper", "paper")],
             "topic": [("parent", "topic")],
-            "reading path": [("steps", "entity")],
+            "reading path": [("steps", "entity"), ("assumes", "entity")],
         }
         for item in self.items:
             for field_name, what in fields.get(item.kind, ()):

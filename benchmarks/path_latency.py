@@ -11,7 +11,7 @@ shape the ancestors of paper ``i`` are nearly all papers before it, so a
 target with a given number of ancestors is found by position and then
 measured exactly.
 
-It times building the models and the graph (:func:`kbgen.graph.build_graph`),
+It times building the models and the graph (:func:`kbgen.graph.build.build_graph`),
 then ``plan_path`` to a target with ~200 ancestors (goal <= 50 ms) and to one
 with ~16,000 (goal <= 1 s), with and without a known set: the first query's
 wall time on the fresh graph, then the median wall and CPU time of
@@ -37,10 +37,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kbgen.graph import build_graph  # noqa: E402
-from kbgen.kb import KnowledgeBase  # noqa: E402
-from kbgen.models import Paper  # noqa: E402
-from kbgen.paths import plan_path  # noqa: E402
+from kbgen.graph.build import build_graph  # noqa: E402
+from kbgen.core.kb import KnowledgeBase  # noqa: E402
+from kbgen.core.models import Paper  # noqa: E402
+from kbgen.reading.paths import plan_path  # noqa: E402
 
 WINDOW = 60
 

@@ -1,7 +1,7 @@
 """A real HTTP server on 127.0.0.1 (port 0, in a thread) serving recorded API responses.
 
 Used by tests/test_remote.py and tests/test_cli_contrib.py so that the real
-client in kbgen.remote is tested without touching the internet.
+client in kbgen.io.http is tested without touching the internet.
 
 Routes (the first path segment picks a behaviour):
   /arxiv/query?id_list=A,B    the entries of fixtures/remote/arxiv-<id>.xml (unknown ids: none)

@@ -15,7 +15,7 @@ import pytest
 
 jsonschema = pytest.importorskip("jsonschema")
 
-ASSETS = Path(__file__).resolve().parents[1] / "kbgen" / "assets"
+ASSETS = Path(__file__).resolve().parents[1] / "kbgen" / "site" / "assets"
 JS = ASSETS / "kbgen.js"
 CSS = ASSETS / "kbgen.css"
 SCHEMA = ASSETS / "kb.schema.json"

@@ -1,4 +1,4 @@
-"""kbgen.bibtex: exporter styles, macros, crossref, diagnostics, round trip."""
+"""kbgen.parse.bibtex: exporter styles, macros, crossref, diagnostics, round trip."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kbgen.bibtex import (
+from kbgen.parse.bibtex import (
     BibRecord,
     evaluate_value,
     format_bibtex,
@@ -478,6 +478,6 @@ def test_format_bibtex_round_trips_arbitrary_titles(title: str) -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    import kbgen.bibtex
+    import kbgen.parse.bibtex
 
-    assert doctest.testmod(kbgen.bibtex).failed == 0
+    assert doctest.testmod(kbgen.parse.bibtex).failed == 0

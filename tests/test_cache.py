@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kbgen import cache
-from kbgen.cache import (
+from kbgen.io import cache
+from kbgen.io.cache import (
     CACHE_DIR,
     cache_path,
     compute_key,
@@ -21,10 +21,10 @@ from kbgen.cache import (
     remember_diagnostics,
     secret_path,
 )
-from kbgen.cli import main
-from kbgen.kb import KnowledgeBase
-from kbgen.sources import hash_inputs, read_or_create_secret
-from kbgen.validate import load_knowledge_base
+from kbgen.cli.main import main
+from kbgen.core.kb import KnowledgeBase
+from kbgen.parse.sources import hash_inputs, read_or_create_secret
+from kbgen.check.validate import load_knowledge_base
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kbgen import __version__
-from kbgen.cli import main
+from kbgen.cli.main import main
 
 from .conftest import GOLDEN
 
@@ -70,7 +70,7 @@ def test_version_and_help(capsys) -> None:
 
 
 def test_every_command_has_help(capsys) -> None:
-    from kbgen.cli import build_parser
+    from kbgen.cli.main import build_parser
 
     parser = build_parser()
     names = parser._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse keeps them here

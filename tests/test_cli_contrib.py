@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kbgen.cli import main
-from kbgen.validate import load_knowledge_base
+from kbgen.cli.main import main
+from kbgen.check.validate import load_knowledge_base
 
 from .recorded_http import start_server, stop_server
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kbgen.cli import main
+from kbgen.cli.main import main
 
 from .conftest import REPO
 
@@ -211,7 +211,7 @@ def test_graph_json_matches_the_schema(capsys, root) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     code, out, _ = run(capsys, "graph", "--root", root)
     data = json.loads(out)
-    schema = json.loads((REPO / "kbgen" / "assets" / "kb.schema.json").read_text())
+    schema = json.loads((REPO / "kbgen" / "site" / "assets" / "kb.schema.json").read_text())
     jsonschema.validate(data, schema)
     kinds = {n["kind"] for n in data["nodes"]}
     assert {"paper", "concept", "summary", "topic", "path"} <= kinds

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from kbgen.diagnostics import (
+from kbgen.core.diagnostics import (
     CODES, Diagnostic, count, error, format_github, format_json, format_text, sort_diagnostics, suggest, warning,
 )
 

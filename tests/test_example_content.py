@@ -346,10 +346,10 @@ def test_thread_math_cheat_sheets(resources) -> None:
 # ---------------------------------------------------------------------------
 
 def test_kbgen_validate_strict_passes() -> None:
-    if importlib.util.find_spec("kbgen.cli") is None:
-        pytest.skip("kbgen.cli is not importable")
+    if importlib.util.find_spec("kbgen.cli.main") is None:
+        pytest.skip("kbgen.cli.main is not importable")
     result = subprocess.run(
-        [sys.executable, "-m", "kbgen.cli", "validate", "--strict", "--root", str(ROOT)],
+        [sys.executable, "-m", "kbgen.cli.main", "validate", "--strict", "--root", str(ROOT)],
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -357,9 +357,9 @@ def test_kbgen_validate_strict_passes() -> None:
 
 def test_loader_agrees_with_the_files(papers, summaries, paths) -> None:
     try:
-        from kbgen.validate import load_knowledge_base
+        from kbgen.check.validate import load_knowledge_base
     except ImportError:  # pragma: no cover - the core is not there yet
-        pytest.skip("kbgen.validate.load_knowledge_base is not available")
+        pytest.skip("kbgen.check.validate.load_knowledge_base is not available")
     kb, diags = load_knowledge_base(ROOT)
     assert [d for d in diags] == []
     assert set(kb.papers) == set(papers)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 import xml.etree.ElementTree as ET
 
-from kbgen.feed import first_paragraph, render_feed
-from kbgen.kb import KnowledgeBase
-from kbgen.models import Paper, Story, Summary, Topic
+from kbgen.output.feed import first_paragraph, render_feed
+from kbgen.core.kb import KnowledgeBase
+from kbgen.core.models import Paper, Story, Summary, Topic
 
 A = "{http://www.w3.org/2005/Atom}"
 
@@ -69,7 +69,7 @@ def test_first_paragraph_skips_headings_comments_and_markup():
 def test_docstring_examples_of_the_module():
     import doctest
 
-    import kbgen.feed
+    import kbgen.output.feed
 
-    result = doctest.testmod(kbgen.feed)
+    result = doctest.testmod(kbgen.output.feed)
     assert result.failed == 0 and result.attempted > 0

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kbgen.bibtex import parse_bibtex, record_to_paper
-from kbgen.validate import load_knowledge_base
+from kbgen.parse.bibtex import parse_bibtex, record_to_paper
+from kbgen.check.validate import load_knowledge_base
 
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 

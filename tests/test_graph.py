@@ -1,4 +1,4 @@
-"""kbgen.graph on tiny literal knowledge bases: node and edge kinds, cycle breaking, rank, exports."""
+"""kbgen.graph.build on tiny literal knowledge bases: node and edge kinds, cycle breaking, rank, exports."""
 
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import kbgen.graph
-from kbgen.graph import build_graph, graph_for_export, graph_to_json, order_topologically, render_dot
+import kbgen.graph.build
+from kbgen.graph.build import build_graph, graph_for_export, graph_to_json, order_topologically, render_dot
 
 from .graphkit import graph_of, make_kb
 
-SCHEMA = Path(kbgen.graph.__file__).parent / "assets" / "kb.schema.json"
+SCHEMA = Path(kbgen.graph.build.__file__).parents[1] / "site" / "assets" / "kb.schema.json"
 
 
 def test_doctests() -> None:
-    assert doctest.testmod(kbgen.graph).failed == 0
+    assert doctest.testmod(kbgen.graph.build).failed == 0
 
 
 def full_kb():
@@ -224,7 +224,7 @@ def test_effective_year_of_undated_entries(data) -> None:
 
 
 def test_graph_diagnostics_matches_the_built_graph() -> None:
-    from kbgen.graph import graph_diagnostics
+    from kbgen.graph.build import graph_diagnostics
 
     acyclic = make_kb(papers=[{"id": "a", "year": 2000}, {"id": "b", "year": 2001, "cites": ["a"]}])
     assert graph_diagnostics(acyclic) == []

@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbgen.bibtex import parse_bibtex, record_to_paper
-from kbgen.importer import (
+from kbgen.parse.bibtex import parse_bibtex, record_to_paper
+from kbgen.app.import_plan import (
     SCHEMA_LINE,
     AppendError,
     Candidate,
@@ -20,8 +20,8 @@ from kbgen.importer import (
     render_append,
     render_entry,
 )
-from kbgen.kb import KnowledgeBase
-from kbgen.validate import load_knowledge_base
+from kbgen.core.kb import KnowledgeBase
+from kbgen.check.validate import load_knowledge_base
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 MIXED = FIXTURES / "mixed.bib"
@@ -182,7 +182,7 @@ def test_appending_keeps_old_entries_and_reads_back_exactly(old, papers, header)
 def test_docstring_examples_of_the_module():
     import doctest
 
-    import kbgen.importer
+    import kbgen.app.import_plan
 
-    result = doctest.testmod(kbgen.importer)
+    result = doctest.testmod(kbgen.app.import_plan)
     assert result.failed == 0 and result.attempted > 0

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from kbgen.kb import KnowledgeBase, Origin
-from kbgen.models import Concept, Paper, Resource, Story, Summary
+from kbgen.core.kb import KnowledgeBase, Origin
+from kbgen.core.models import Concept, Paper, Resource, Story, Summary
 
 
 def small_kb() -> KnowledgeBase:

@@ -1,4 +1,4 @@
-"""kbgen.latex: LaTeX in BibTeX values to Unicode, mostly without pylatexenc."""
+"""kbgen.parse.latex: LaTeX in BibTeX values to Unicode, mostly without pylatexenc."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbgen import latex
-from kbgen.latex import decode_latex
+from kbgen.parse import latex
+from kbgen.parse.latex import decode_latex
 
 TABLE = [
     # accents, in every spelling exporters use
@@ -145,6 +145,6 @@ def test_accent_only_strings_skip_pylatexenc(monkeypatch: pytest.MonkeyPatch) ->
 def test_docstring_examples() -> None:
     import doctest
 
-    import kbgen.latex
+    import kbgen.parse.latex
 
-    assert doctest.testmod(kbgen.latex).failed == 0
+    assert doctest.testmod(kbgen.parse.latex).failed == 0

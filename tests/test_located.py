@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kbgen.located import parse_yaml
+from kbgen.parse.located import parse_yaml
 
 
 def test_values_and_marks() -> None:

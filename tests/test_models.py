@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from kbgen.models import Paper, Resource, Summary, max_year, model_keys
+from kbgen.core.models import Paper, Resource, Summary, max_year, model_keys
 
 
 def test_valid_paper() -> None:

@@ -1,4 +1,4 @@
-"""kbgen.pathformats: golden text/markdown/mermaid outputs of a small fixture KB, and the exact JSON shape."""
+"""kbgen.output.planformats: golden text/markdown/mermaid outputs of a small fixture KB, and the exact JSON shape."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-import kbgen.pathformats
-from kbgen.graph import build_graph
-from kbgen.pathformats import (
+import kbgen.output.planformats
+from kbgen.graph.build import build_graph
+from kbgen.output.planformats import (
     escape_mermaid,
     format_bib,
     format_ics,
@@ -19,7 +19,7 @@ from kbgen.pathformats import (
     format_mermaid,
     format_text,
 )
-from kbgen.paths import plan_path, plan_sessions
+from kbgen.reading.paths import plan_path, plan_sessions
 
 from .conftest import GOLDEN, check_golden
 from .graphkit import make_kb
@@ -54,7 +54,7 @@ def g():
 
 
 def test_doctests() -> None:
-    assert doctest.testmod(kbgen.pathformats).failed == 0
+    assert doctest.testmod(kbgen.output.planformats).failed == 0
 
 
 def test_text_golden(g) -> None:

@@ -1,4 +1,4 @@
-"""kbgen.paths on tiny literal graphs, plus property tests on random DAGs."""
+"""kbgen.reading.paths on tiny literal graphs, plus property tests on random DAGs."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import kbgen.paths
-from kbgen.graph import build_graph
-from kbgen.paths import (
+import kbgen.reading.paths
+from kbgen.graph.build import build_graph
+from kbgen.reading.paths import (
     ReadingPlan,
     Step,
     UnknownIds,
@@ -33,7 +33,7 @@ def ids(plan: ReadingPlan) -> list[str]:
 
 
 def test_doctests() -> None:
-    assert doctest.testmod(kbgen.paths).failed == 0
+    assert doctest.testmod(kbgen.reading.paths).failed == 0
 
 
 def test_chain() -> None:

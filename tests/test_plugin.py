@@ -11,7 +11,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import get_files
 
-from kbgen.plugin import ASSETS_URI, DEFAULT_NAV, KbgenPlugin
+from kbgen.plugin.plugin import ASSETS_URI, DEFAULT_NAV, KbgenPlugin
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site-kb"
 

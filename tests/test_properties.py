@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kbgen.kb import KnowledgeBase
-from kbgen.validate import load_knowledge_base
+from kbgen.core.kb import KnowledgeBase
+from kbgen.check.validate import load_knowledge_base
 
 from .conftest import GOLDEN
 

@@ -1,4 +1,4 @@
-"""kbgen.related: text similarity, co-citation and bibliographic coupling, each with its reason."""
+"""kbgen.reading.related: text similarity, co-citation and bibliographic coupling, each with its reason."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ import doctest
 import random
 import time
 
-import kbgen.related
-from kbgen.graph import build_graph
-from kbgen.related import compute_related
+import kbgen.reading.related
+from kbgen.graph.build import build_graph
+from kbgen.reading.related import compute_related
 
 from .graphkit import make_kb
 
 
 def test_doctests() -> None:
-    assert doctest.testmod(kbgen.related).failed == 0
+    assert doctest.testmod(kbgen.reading.related).failed == 0
 
 
 def test_text_similarity_with_shared_terms() -> None:

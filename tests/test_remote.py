@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbgen.remote import (
+from kbgen.io.http import (
     ARXIV_API,
     RemoteError,
     arxiv_base,
@@ -194,7 +194,7 @@ def test_arxiv_parser_never_raises_anything_but_remote_error(body, entry_id, tit
 def test_docstring_examples_of_the_module():
     import doctest
 
-    import kbgen.remote
+    import kbgen.io.http
 
-    result = doctest.testmod(kbgen.remote)
+    result = doctest.testmod(kbgen.io.http)
     assert result.failed == 0 and result.attempted > 0

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kbgen.graph import build_graph
-from kbgen.kb import KnowledgeBase
-from kbgen.models import Concept, Paper, ReadingPath, Summary, Topic
-from kbgen.render import SiteOptions, SiteRenderer, mermaid_label, page_uri, relative_link, split_title
-from kbgen.render.escaping import escape_code_block, escape_markdown, escape_url, safe_url
-from kbgen.validate import load_knowledge_base
+from kbgen.graph.build import build_graph
+from kbgen.core.kb import KnowledgeBase
+from kbgen.core.models import Concept, Paper, ReadingPath, Summary, Topic
+from kbgen.site.renderer import SiteOptions, SiteRenderer, mermaid_label, page_uri, relative_link, split_title
+from kbgen.site.escaping import escape_code_block, escape_markdown, escape_url, safe_url
+from kbgen.check.validate import load_knowledge_base
 
 from .conftest import GOLDEN, check_golden
 
@@ -193,15 +193,15 @@ def test_links_between_pages_are_relative_md_links():
 def test_doctests():
     import doctest
 
-    import kbgen.render
-    import kbgen.render.escaping
+    import kbgen.site.renderer
+    import kbgen.site.escaping
 
-    for module in (kbgen.render, kbgen.render.escaping):
+    for module in (kbgen.site.renderer, kbgen.site.escaping):
         assert doctest.testmod(module).failed == 0
 
 
 def test_topic_paths_stay_within_the_topic_and_bounded(fixture_renderer, monkeypatch):
-    import kbgen.render as render
+    import kbgen.site.renderer as render
 
     plan = fixture_renderer.topic_plan("vision")
     assert [s.id for s in plan.steps] == ["alpha", "beta", "res"]  # no ancestors from other topics

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kbgen.sanitizer import sanitize_html
+from kbgen.site.sanitize import sanitize_html
 
 KEEP = [
     '<h2 id="why">Why<a class="headerlink" href="#why" title="Permanent link">¶</a></h2>',

@@ -7,9 +7,9 @@ import datetime
 import pytest
 import yaml
 
-from kbgen.models import PAGE_MODELS, ReadingPath
-from kbgen.scaffold import KIND_FOLDERS, relative_path, render_scaffold, title_from_id
-from kbgen.sources import split_front_matter
+from kbgen.core.models import PAGE_MODELS, ReadingPath
+from kbgen.app.scaffold import KIND_FOLDERS, relative_path, render_scaffold, title_from_id
+from kbgen.parse.sources import split_front_matter
 
 TODAY = datetime.date(2026, 11, 27)
 PAPER = {"id": "vaswani2017attention", "title": "Attention Is All You Need: \"quotes\" & colons",
@@ -87,7 +87,7 @@ def test_paths_and_titles():
 def test_docstring_examples_of_the_module():
     import doctest
 
-    import kbgen.scaffold
+    import kbgen.app.scaffold
 
-    result = doctest.testmod(kbgen.scaffold)
+    result = doctest.testmod(kbgen.app.scaffold)
     assert result.failed == 0 and result.attempted > 0

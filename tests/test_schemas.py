@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 import yaml
 
-from kbgen.cli import main
-from kbgen.schemas import build_schemas, render_schemas
-from kbgen.sources import split_front_matter
+from kbgen.cli.main import main
+from kbgen.app.schemas import build_schemas, render_schemas
+from kbgen.parse.sources import split_front_matter
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = REPO / "schemas"
@@ -119,7 +119,7 @@ def test_example_yaml_files_name_their_schema():
 def test_docstring_examples_of_the_module():
     import doctest
 
-    import kbgen.schemas
+    import kbgen.app.schemas
 
-    result = doctest.testmod(kbgen.schemas)
+    result = doctest.testmod(kbgen.app.schemas)
     assert result.failed == 0 and result.attempted > 0

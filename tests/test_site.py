@@ -20,12 +20,12 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from kbgen.cli import main
-from kbgen.graph import build_graph, graph_to_json
-from kbgen.render import SiteOptions, SiteRenderer
-from kbgen.site import export_files
-from kbgen.sources import write_tree
-from kbgen.validate import load_knowledge_base
+from kbgen.cli.main import main
+from kbgen.graph.build import build_graph, graph_to_json
+from kbgen.site.renderer import SiteOptions, SiteRenderer
+from kbgen.app.site import export_files
+from kbgen.parse.sources import write_tree
+from kbgen.check.validate import load_knowledge_base
 
 from .conftest import REPO
 
@@ -38,7 +38,7 @@ def run_cli(args: list[str]) -> int:
 
 pytestmark = pytest.mark.slow
 FIXTURE = Path(__file__).parent / "fixtures" / "site-kb"
-SCHEMA = REPO / "kbgen" / "assets" / "kb.schema.json"
+SCHEMA = REPO / "kbgen" / "site" / "assets" / "kb.schema.json"
 #: Average search-index bytes per paper page the issue allows.
 INDEX_BUDGET = 2048
 
@@ -233,8 +233,8 @@ def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path, capsys):
 
 def test_a_script_in_a_title_is_shown_as_text(tmp_path):
     """Defence in depth: values that validation would reject are still escaped by the pages."""
-    from kbgen.kb import KnowledgeBase
-    from kbgen.models import Paper, ReadingPath, Topic
+    from kbgen.core.kb import KnowledgeBase
+    from kbgen.core.models import Paper, ReadingPath, Topic
 
     title = "<script>alert(1)</script> & *not* [a](link)"
     kb = KnowledgeBase(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kbgen.sources import (
+from kbgen.parse.sources import (
     UnreadableRoot,
     decode_text,
     iter_input_files,

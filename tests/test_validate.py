@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kbgen.diagnostics import format_text
-from kbgen.kb import KnowledgeBase
-from kbgen.sources import Sources
-from kbgen.validate import build_knowledge_base, find_unsafe, iter_unsafe, load_knowledge_base
+from kbgen.core.diagnostics import format_text
+from kbgen.core.kb import KnowledgeBase
+from kbgen.parse.sources import Sources
+from kbgen.check.validate import build_knowledge_base, find_unsafe, iter_unsafe, load_knowledge_base
 
 from .conftest import GOLDEN, check_golden
 

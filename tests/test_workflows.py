@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kbgen.cli import build_parser
+from kbgen.cli.main import build_parser
 
 REPO = Path(__file__).resolve().parent.parent
 GITHUB = REPO / ".github"
@@ -132,7 +132,7 @@ def test_pre_commit_hook_is_consistent_with_the_cli_and_this_repos_config():
     assert hook["id"] == "kbgen-validate" and hook["language"] == "python"
     assert hook["entry"] == "kbgen validate" and hook["pass_filenames"] is False
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    assert re.search(r'^kbgen = "kbgen\.cli:main"$', pyproject, re.M)  # the entry's console script
+    assert re.search(r'^kbgen = "kbgen\.cli\.main:main"$', pyproject, re.M)  # the entry's console script
     args = build_parser().parse_args(hook["entry"].split()[1:])
     assert args.command == "validate"
     files = re.compile(hook["files"])

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kbgen.kb import KnowledgeBase
-from kbgen.models import Paper, ReadingPath, Summary, Topic
+from kbgen.core.kb import KnowledgeBase
+from kbgen.core.models import Paper, ReadingPath, Summary, Topic
 
 from .conftest import REPO, open_page, serve
 
@@ -70,8 +70,8 @@ def hostile_site(tmp_path_factory, browser) -> str:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    import kbgen.site
-    from kbgen.graph import build_graph
+    import kbgen.app.site
+    from kbgen.graph.build import build_graph
 
     root = tmp_path_factory.mktemp("hostile")
     (root / "content" / "summaries").mkdir(parents=True)
@@ -85,7 +85,7 @@ def hostile_site(tmp_path_factory, browser) -> str:
         return kb, build_graph(kb), [], []
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(kbgen.site, "load_site_inputs", load_unvalidated)
+    mp.setattr(kbgen.app.site, "load_site_inputs", load_unvalidated)
     try:
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(root / "site"))
         build(config)

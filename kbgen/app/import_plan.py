@@ -1,0 +1,303 @@
+"""Planning an import into papers.yaml: which entries are new, which are duplicates, what text to append.
+
+Pure: given the knowledge base, the current text of ``papers.yaml`` and the
+candidate papers (from a .bib file or from the arXiv/Crossref APIs), decide
+and render; :mod:`kbgen.sources` does the (atomic, append-only) write.
+
+A candidate duplicates a paper — of the knowledge base, or an earlier
+candidate of the same import — when they share the arXiv id (without
+version), the DOI (ignoring case), the normalised title and year, or the
+BibTeX key. Duplicates are skipped and reported with the entry they
+duplicate, so importing the same file twice adds nothing.
+
+New entries are written as YAML by ``yaml.safe_dump`` and indented like the
+existing list; existing bytes are never touched.
+
+>>> from kbgen.core.kb import KnowledgeBase
+>>> plan = plan_import(KnowledgeBase(), "papers:\\n", [
+...     Candidate({"id": "a", "title": "Attention", "year": 2017}, "x.bib", 1, "entry 'a'"),
+...     Candidate({"id": "b", "title": "attention!", "year": 2017}, "x.bib", 5, "entry 'b'")])
+>>> [p["id"] for p in plan.added], plan.duplicates[0].of, plan.text
+(['a'], 'a', '\\n  - id: a\\n    title: Attention\\n    year: 2017\\n')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import yaml
+from pydantic import ValidationError
+
+from kbgen.core.diagnostics import Diagnostic, error, warning
+from kbgen.core.kb import KnowledgeBase
+from kbgen.parse.located import parse_yaml
+from kbgen.core.models import Paper
+
+PAPERS_FILE = "papers.yaml"
+SCHEMA_LINE = "# yaml-language-server: $schema=./schemas/papers.schema.json"
+_FIELD_CODES = {"id": "KB009", "year": "KB010", "arxiv": "KB011", "doi": "KB012",
+                "url": "KB013", "pdf": "KB013", "code": "KB013"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A paper to import and where it came from (for diagnostics and reports)."""
+
+    paper: dict[str, Any]
+    file: str
+    line: int
+    label: str  # e.g. "entry 'Vaswani2017'" or "arxiv:1706.03762"
+    generated_id: bool = False  # made up by kbgen (kbgen add): a clash is renamed silently
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A skipped candidate and the entry it duplicates."""
+
+    candidate: Candidate
+    of: str  # id of the entry it duplicates
+    where: str  # "papers.yaml:18" or "refs.bib:12"
+    reason: str  # "same arXiv id 1706.03762"
+
+    def describe(self) -> str:
+        where = f"{self.candidate.file}:{self.candidate.line}: " if self.candidate.line else ""
+        return (f"{where}{self.candidate.label} duplicates "
+                f"'{self.of}' ({self.where}): {self.reason}")
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do; ``text`` is appended to papers.yaml as it is."""
+
+    added: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if not d.is_error]
+
+    def summary(self) -> str:
+        """``added N, skipped M duplicates, K warnings``."""
+        n, m, k = len(self.added), len(self.duplicates), len(self.warnings)
+        return (f"added {n}, skipped {m} duplicate{'s' * (m != 1)}, "
+                f"{k} warning{'s' * (k != 1)}")
+
+
+def dedup_keys(paper: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """``(space, value, description)`` under which two entries are the same paper.
+
+    >>> [k[:2] for k in dedup_keys({"title": "BERT!", "year": 2019, "doi": "10.1/ABC"})]
+    [('doi', '10.1/abc'), ('title', 'bert|2019')]
+    """
+    from kbgen.parse.bibtex import normalise_arxiv, normalise_doi, normalise_title
+
+    keys = []
+    arxiv = normalise_arxiv(paper.get("arxiv")) if isinstance(paper.get("arxiv"), str) else None
+    if arxiv:
+        keys.append(("arxiv", arxiv, f"same arXiv id {arxiv}"))
+    doi = normalise_doi(paper.get("doi")) if isinstance(paper.get("doi"), str) else None
+    if doi:
+        keys.append(("doi", doi, f"same DOI {doi}"))
+    title = normalise_title(paper["title"]) if isinstance(paper.get("title"), str) else ""
+    if title and paper.get("year"):
+        keys.append(("title", f"{title}|{paper['year']}", f"same title and year ({paper['year']})"))
+    key = paper.get("bibtex_key")
+    if isinstance(key, str) and key:
+        keys.append(("key", key, f"same BibTeX key {key!r}"))
+    return keys
+
+
+def check_candidate(cand: Candidate) -> list[Diagnostic]:
+    """Schema errors of one candidate, located at its source."""
+    try:
+        Paper.model_validate(cand.paper)
+    except ValidationError as exc:
+        diags = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            name = str(err["loc"][0]) if err["loc"] else ""
+            message = err.get("ctx", {}).get("error", err["msg"]) if err["type"] == "value_error" else err["msg"]
+            diags.append(error(cand.file, cand.line, 1, _FIELD_CODES.get(name, "KB008"),
+                               f"{cand.label}: {loc}: {str(message).lower() if err['type'] == 'missing' else message}"))
+        return diags
+    return []
+
+
+def plan_import(kb: KnowledgeBase, papers_text: str | None, candidates: Iterable[Candidate],
+                header: str | None = None) -> ImportPlan:
+    """Decide what to add and render the text to append (see the module docstring)."""
+    plan = ImportPlan()
+    index: dict[tuple[str, str], tuple[str, str]] = {}  # (space, value) -> (id, where)
+    titles: dict[str, str] = {}  # id -> normalised title, for id clashes
+    for paper_id, paper in kb.papers.items():
+        origin = kb.origin("paper", paper_id)
+        data = paper.model_dump(exclude_none=True)
+        for space, value, _ in dedup_keys(data):
+            index.setdefault((space, value), (paper_id, str(origin) if origin else PAPERS_FILE))
+        titles[paper_id] = _title_key(data)
+    by_title = {t: (pid, _where(kb, pid)) for pid, t in sorted(titles.items(), reverse=True) if t}
+    taken = set(kb.entity_ids())
+    for cand in candidates:
+        diags = check_candidate(cand)
+        if diags:
+            plan.diagnostics.extend(diags)
+            continue
+        paper = _ordered(cand.paper)
+        found = next(((index[(space, value)], reason) for space, value, reason in dedup_keys(paper)
+                      if (space, value) in index), None)
+        if found is None and paper["id"] in titles and titles[paper["id"]] == _title_key(paper):
+            found = ((paper["id"], _where(kb, paper["id"])), "same id and title")
+        if found is not None:
+            (of, where), reason = found
+            plan.duplicates.append(Duplicate(cand, of, where, reason))
+            continue
+        same_title = by_title.get(_title_key(paper))
+        if same_title is not None:
+            plan.diagnostics.append(warning(cand.file, cand.line, 1, "KB018",
+                                            f"{cand.label}: same title as '{same_title[0]}' ({same_title[1]}) "
+                                            "but another year; if it is the same paper, delete the new entry"))
+        if paper["id"] in taken and cand.generated_id:
+            paper["id"] = _unique(paper["id"], taken)
+        elif paper["id"] in taken:
+            new_id = _unique(paper["id"], taken)
+            kind = kb.kind_of(paper["id"]) or "new entry"
+            plan.diagnostics.append(warning(cand.file, cand.line, 1, "KB014",
+                                            f"{cand.label}: id {paper['id']!r} is already used by a {kind}; "
+                                            f"imported as {new_id!r} (rename it if you like)"))
+            paper["id"] = new_id
+        taken.add(paper["id"])
+        titles[paper["id"]] = _title_key(paper)
+        by_title.setdefault(titles[paper["id"]], (paper["id"], f"{cand.file}:{cand.line}"))
+        for space, value, _ in dedup_keys(paper):
+            index.setdefault((space, value), (paper["id"], f"{cand.file}:{cand.line}"))
+        plan.added.append(paper)
+    if plan.added and not plan.errors:
+        plan.text = render_append(papers_text, plan.added, header)
+    return plan
+
+
+def _title_key(paper: dict[str, Any]) -> str:
+    from kbgen.parse.bibtex import normalise_title
+
+    return normalise_title(paper["title"]) if isinstance(paper.get("title"), str) else ""
+
+
+def _where(kb: KnowledgeBase, paper_id: str) -> str:
+    origin = kb.origin("paper", paper_id)
+    return str(origin) if origin else PAPERS_FILE
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _ordered(paper: dict[str, Any]) -> dict[str, Any]:
+    """The paper's non-empty fields in the model's order (id, title, authors, year, ...), cleaned."""
+    return {name: clean_value(paper[name]) for name in Paper.model_fields
+            if paper.get(name) not in (None, "", [])}
+
+
+# Control characters and line/paragraph separators: YAML cannot round-trip some of
+# them (NEL reads back as a space) and none belongs in bibliographic metadata.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def clean_value(value: Any) -> Any:
+    """Strings with control characters replaced by spaces (lists cleaned item by item).
+
+    >>> clean_value(["a\x85b", 3])
+    ['a b', 3]
+    """
+    if isinstance(value, str):
+        return _CONTROL.sub(" ", value)
+    if isinstance(value, list):
+        return [clean_value(v) for v in value]
+    return value
+
+
+class AppendError(ValueError):
+    """papers.yaml has a shape that new entries cannot be appended to."""
+
+
+def list_indent(papers_text: str | None) -> tuple[int, bool]:
+    """Column of the ``-`` of the existing ``papers`` list and whether ``papers:`` must be written.
+
+    >>> list_indent("papers:\\n- id: a\\n"), list_indent("papers:\\n    - id: a\\n"), list_indent("# x\\n")
+    ((0, False), (4, False), (2, True))
+    """
+    if papers_text is None or not papers_text.strip():
+        return 2, True
+    doc = parse_yaml(papers_text, PAPERS_FILE)
+    if doc.diagnostics:
+        raise AppendError(f"{PAPERS_FILE} cannot be read; run 'kbgen validate' and fix it first")
+    value = doc.value
+    if value is None:
+        return 2, True
+    if not isinstance(value, dict) or "papers" not in value:
+        raise AppendError(f"{PAPERS_FILE} must be a mapping with the key 'papers:'")
+    items = value["papers"]
+    if items is None:
+        return 2, False
+    line, col = doc.mark(("papers",))
+    source_line = papers_text.splitlines()[line - 1] if line >= 1 else ""
+    if not isinstance(items, list) or source_line[col - 1:col] == "[":
+        raise AppendError(f"{PAPERS_FILE}:{line}: 'papers' is written as a [flow] list; write it as "
+                          "'papers:' with one '- id: ...' block per paper so entries can be appended")
+    return col - 1, False
+
+
+class _IndentedDumper(yaml.SafeDumper):
+    """Safe dumping, with lists inside an entry indented under their key (as people write them)."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def render_entry(paper: dict[str, Any], indent: int) -> str:
+    """One paper as a YAML list item, indented by ``indent`` spaces.
+
+    >>> print(render_entry({"id": "x", "title": "A: B", "arxiv": "1706.03762"}, 2), end="")
+      - id: x
+        title: 'A: B'
+        arxiv: '1706.03762'
+    """
+    text = yaml.dump([{k: clean_value(v) for k, v in paper.items()}], Dumper=_IndentedDumper, sort_keys=False, allow_unicode=True, width=88,
+                     indent=2, default_flow_style=False)
+    pad = " " * indent
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+def render_append(papers_text: str | None, papers: list[dict[str, Any]], header: str | None = None) -> str:
+    """The exact text to append to ``papers_text`` (``None``: the file does not exist yet)."""
+    indent, needs_key = list_indent(papers_text)
+    parts = []
+    if papers_text is None or not papers_text.strip():
+        parts.append(f"{SCHEMA_LINE}\n" if papers_text is None else "")
+    elif not papers_text.endswith(("\n", "\r")):
+        parts.append("\n")
+    if needs_key:
+        parts.append("papers:\n")
+    for i, paper in enumerate(papers):
+        parts.append("\n")
+        comment = " ".join(clean_value(header or "").split())
+        if i == 0 and comment:
+            parts.append(" " * indent + "# " + comment + "\n")
+        parts.append(render_entry(paper, indent))
+    return "".join(parts)
+
+
+def new_errors(before: list[Diagnostic], after: list[Diagnostic]) -> list[Diagnostic]:
+    """Errors of the would-be knowledge base that it did not have before the append."""
+    old = {(d.file, d.line, d.column, d.code, d.message) for d in before if d.is_error}
+    return [d for d in after if d.is_error and (d.file, d.line, d.column, d.code, d.message) not in old]

@@ -1,0 +1,41 @@
+"""``kbgen export DIR``: the site as plain Markdown plus an mkdocs.yml without the kbgen plugin."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kbgen.cli.main import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
+
+NAME = "export"
+ORDER = 42
+HELP = "write the site's full Markdown tree and an mkdocs.yml to DIR (builds without kbgen)"
+DESCRIPTION = (
+    "Write every generated page (papers, topics, paths, indexes, kb.json, references.bib), the "
+    "content with its generated headers and footers, kbgen's assets, and an mkdocs.yml without the "
+    "kbgen plugin to DIR/docs and DIR/mkdocs.yml, so `mkdocs build` in DIR builds the same pages "
+    "with Material for MkDocs alone (or another MkDocs-compatible builder)."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dir", type=Path, metavar="DIR", help="where to write the tree (created if needed)")
+    add_root_argument(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kbgen.app.site import SiteError, export_tree
+
+    load_checked(args)
+    out = args.dir.resolve()
+    if out == args.root.resolve() or (out.exists() and not out.is_dir()):
+        raise UsageError(f"{args.dir}: choose an empty directory other than the knowledge base's root")
+    try:
+        count = export_tree(args.root, out)
+    except SiteError as exc:
+        print(f"kbgen export: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"kbgen export: wrote {count} files to {out}; build them with `cd {args.dir} && mkdocs build`",
+          file=sys.stderr)
+    return EXIT_OK

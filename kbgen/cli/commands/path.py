@@ -1,0 +1,152 @@
+"""``kbgen path``: what to read, in which order and why, to understand the targets."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from kbgen.cli.main import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
+
+NAME = "path"
+ORDER = 20
+HELP = "plan a reading path to one or more targets, optionally split into sessions"
+DESCRIPTION = (
+    "List every entry to read before the targets (their ancestors through prerequisites and "
+    "citations, minus what is already known), in topological order with ties broken by year "
+    "and id, each with the reason it is there. --topic T targets every entry of topic T and its "
+    "subtopics. --minutes-per-session splits the path into dated sessions; --format ics writes "
+    "them as calendar events. --downstream ID instead lists the entries that build on ID."
+)
+FORMATS = ("text", "json", "markdown", "mermaid", "bib", "ics")
+DEFAULT_SESSION_MINUTES = 90
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("targets", nargs="*", metavar="TARGET", help="ids of the entries to understand")
+    parser.add_argument("--topic", action="append", default=[], metavar="T",
+                        help="target every entry of topic T and its subtopics (repeatable)")
+    parser.add_argument("--known", action="extend", nargs="+", default=[], metavar="ID",
+                        help="entries already read; they and what only they lead to are left out "
+                             "(give the TARGETs first: kbgen path vit --known resnet lstm)")
+    parser.add_argument("--known-file", metavar="FILE",
+                        help="more known ids, one per line ('#' starts a comment)")
+    parser.add_argument("--hard-only", action="store_true",
+                        help="follow prerequisites only, not citations")
+    parser.add_argument("--downstream", metavar="ID",
+                        help="instead of a path, list the entries that build on ID, nearest first")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text (default), json, markdown (a syllabus), mermaid (diagram), bib, ics")
+    parser.add_argument("--minutes-per-session", type=_positive, metavar="N",
+                        help=f"split the path into sessions of at most N minutes (default with --start: "
+                             f"{DEFAULT_SESSION_MINUTES})")
+    parser.add_argument("--start", type=_day, metavar="YYYY-MM-DD", help="date of the first session")
+    parser.add_argument("--every", type=_positive, default=7, metavar="DAYS",
+                        help="days between sessions (default: 7)")
+    add_root_argument(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kbgen.graph.build import build_graph
+    from kbgen.reading.paths import UnknownIds
+
+    if args.downstream and (args.targets or args.topic):
+        raise UsageError("--downstream ID lists what builds on ID; give it without targets or --topic")
+    if not args.downstream and not args.targets and not args.topic:
+        raise UsageError("give at least one TARGET, --topic T, or --downstream ID")
+    if args.format == "ics" and args.start is None:
+        raise UsageError("--format ics needs --start YYYY-MM-DD (the date of the first session)")
+    if args.downstream and args.format not in ("text", "json"):
+        raise UsageError("--downstream writes --format text or json")
+    known = list(args.known)
+    if args.known_file:
+        known += _read_ids(args.known_file)
+
+    kb, _ = load_checked(args)
+    g = build_graph(kb)
+    try:
+        if args.downstream:
+            text = _downstream(g, args.downstream, args.format)
+        else:
+            text = _path(g, args, known)
+    except UnknownIds as exc:
+        print(f"kbgen path: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _read_ids(path: str) -> list[str]:
+    from kbgen.parse.sources import UnreadableFile, read_id_list
+
+    try:
+        return read_id_list(path)
+    except UnreadableFile as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _path(g, args: argparse.Namespace, known: list[str]) -> str:
+    from kbgen.output import planformats as pathformats
+    from kbgen.reading.paths import plan_path, plan_sessions, topic_targets
+
+    targets = list(args.targets)
+    for topic in args.topic:
+        targets += topic_targets(g, topic)
+    plan = plan_path(g, targets, known, hard_only=args.hard_only)
+    sessions = None
+    if args.minutes_per_session or args.start or args.format == "ics":
+        try:
+            sessions = plan_sessions(plan, args.minutes_per_session or DEFAULT_SESSION_MINUTES,
+                                     args.start or date.today(), args.every)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    if args.format == "text":
+        return pathformats.format_text(plan, sessions)
+    if args.format == "json":
+        return pathformats.format_json(plan, sessions)
+    if args.format == "markdown":
+        return pathformats.format_markdown(plan, sessions)
+    if args.format == "mermaid":
+        return pathformats.format_mermaid(plan, g)
+    if args.format == "bib":
+        return pathformats.format_bib(plan, g)
+    name = "-".join(args.targets + [f"topic-{t.removeprefix('topic:')}" for t in args.topic])[:60]
+    return pathformats.format_ics(sessions or [], g, name=name or None)
+
+
+def _downstream(g, entity_id: str, fmt: str) -> str:
+    from kbgen.reading.paths import iter_downstream
+
+    found = iter_downstream(g, entity_id)
+    nodes = g.ordering.nodes
+    if fmt == "json":
+        return json.dumps({"id": entity_id, "downstream": [
+            {"id": n, "kind": nodes[n]["kind"], "title": nodes[n]["title"], "year": nodes[n].get("year"),
+             "distance": d} for n, d in found]}, indent=2, ensure_ascii=False) + "\n"
+    if not found:
+        return f"Nothing in the knowledge base builds on {entity_id}.\n"
+    lines = [f"{len(found)} entr{'y' if len(found) == 1 else 'ies'} build on {entity_id}, nearest first "
+             "(distance in prerequisite/citation steps):"]
+    width = len(str(max(d for _, d in found)))
+    for n, d in found:
+        year = f" ({nodes[n]['year']})" if nodes[n].get("year") else ""
+        lines.append(f"  {d:>{width}}  {n} — {nodes[n]['title']}{year} [{nodes[n]['kind']}]")
+    return "\n".join(lines) + "\n"

@@ -1,30 +1,20 @@
-"""The content cache: a warm load equals a cold one, any input change invalidates
-it, and a cache file that is not genuinely ours is ignored and rebuilt."""
+"""The content cache: a warm load equals a cold one, any input change invalidates it,
+a damaged or foreign cache file is ignored and rebuilt, and nothing is written
+into the knowledge base."""
 
 from __future__ import annotations
 
 import os
-import pickle
 import shutil
 from pathlib import Path
 
 import pytest
 
-from kbgen.io import cache
-from kbgen.io.cache import (
-    CACHE_DIR,
-    cache_path,
-    compute_key,
-    decode_entry,
-    encode_entry,
-    load_cached,
-    remember_diagnostics,
-    secret_path,
-)
+from kbgen.app import load as load_module
+from kbgen.app.load import load
 from kbgen.cli.main import main
-from kbgen.core.kb import KnowledgeBase
-from kbgen.parse.sources import hash_inputs, read_or_create_secret
-from kbgen.check.validate import load_knowledge_base
+from kbgen.core.kb import kb_to_data
+from kbgen.io import cache
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -43,21 +33,22 @@ SUMMARY = """\
 ---
 title: Summary of alpha
 paper: alpha
+date: 2025-01-02
 ---
 Alpha, briefly.
 """
 
 
 @pytest.fixture(autouse=True)
-def private_secret(tmp_path_factory, monkeypatch):
-    """Each test gets its own per-user secret, never the real ~/.cache."""
+def private_cache(tmp_path_factory, monkeypatch):
+    """Each test gets its own cache directory, never the real ~/.cache."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg")))
     monkeypatch.delenv("KBGEN_CACHE", raising=False)
 
 
 @pytest.fixture
 def kb_root(tmp_path) -> Path:
-    """A small knowledge base with one error and one warning-free summary."""
+    """A small knowledge base with two errors."""
     root = tmp_path / "kb"
     (root / "content" / "summaries").mkdir(parents=True)
     (root / "papers.yaml").write_text(PAPERS, encoding="utf-8")
@@ -71,21 +62,24 @@ def example_root(tmp_path) -> Path:
     root = tmp_path / "example"
     root.mkdir()
     shutil.copy(REPO / "papers.yaml", root / "papers.yaml")
-    shutil.copytree(REPO / "content", root / "content", ignore=shutil.ignore_patterns(CACHE_DIR))
+    shutil.copytree(REPO / "content", root / "content")
     return root
 
 
-def _secret() -> bytes:
-    secret = read_or_create_secret(secret_path())
-    assert secret is not None
-    return secret
+def _same(a, b) -> bool:
+    return a.diagnostics == b.diagnostics and kb_to_data(a.kb) == kb_to_data(b.kb)
 
 
-def _plant(root: Path, kb: KnowledgeBase, diags=()) -> None:
-    """Write a genuine entry for the current inputs, holding ``kb``: a later hit returns it."""
-    key = compute_key(hash_inputs(root))
-    cache_path(root).parent.mkdir(exist_ok=True)
-    cache_path(root).write_bytes(encode_entry(_secret(), key, cache._to_plain(kb, list(diags))))
+def _count_parses(monkeypatch) -> list[int]:
+    calls: list[int] = []
+    real = load_module._compute
+
+    def counting(inputs):
+        calls.append(1)
+        return real(inputs)
+
+    monkeypatch.setattr(load_module, "_compute", counting)
+    return calls
 
 
 # -- a warm load is the cold load --------------------------------------------------
@@ -93,24 +87,34 @@ def _plant(root: Path, kb: KnowledgeBase, diags=()) -> None:
 @pytest.mark.parametrize("which", ["kb_root", "example_root"])
 def test_warm_load_equals_cold_load(which, request):
     root = request.getfixturevalue(which)
-    cold = load_knowledge_base(root)
-    first = load_cached(root)
-    assert cache_path(root).is_file()
-    warm = load_cached(root)
-    assert first == cold
-    assert warm[0] == cold[0]
-    assert warm[1] == cold[1]
-    assert dict(warm[0].origins) == dict(cold[0].origins)
+    cold = load(root, cache=False)
+    load(root)
+    assert cache.entry_path(root).is_file()
+    warm = load(root)
+    assert _same(warm, cold)
+    assert warm.kb.papers == cold.kb.papers and warm.kb.summaries == cold.kb.summaries
+    assert dict(warm.kb.origins) == dict(cold.kb.origins)
+    assert warm.inputs == cold.inputs
     if which == "kb_root":
-        assert [d.code for d in warm[1] if d.is_error] == ["KB004", "KB006"]
+        assert [d.code for d in warm.errors] == ["KB004", "KB006"]
 
 
-def test_a_hit_skips_parsing(kb_root):
-    load_cached(kb_root)
-    marker = KnowledgeBase()  # an entry for the same inputs, holding something else
-    _plant(kb_root, marker)
-    kb, diags = load_cached(kb_root)
-    assert kb == marker and diags == []
+def test_a_hit_skips_parsing(kb_root, monkeypatch):
+    load(kb_root)
+    calls = _count_parses(monkeypatch)
+    warm = load(kb_root)
+    assert [d.code for d in warm.errors] == ["KB004", "KB006"]
+    assert warm.kb.summaries["alpha"].date.isoformat() == "2025-01-02"
+    assert calls == []
+
+
+def test_the_graph_warnings_are_cached_too(tmp_path):
+    root = tmp_path / "kb"
+    root.mkdir()
+    (root / "papers.yaml").write_text("papers:\n  - {id: a, title: A, year: 2020, cites: [b]}\n"
+                                      "  - {id: b, title: B, year: 2021, cites: [a]}\n")
+    assert [d.code for d in load(root).diagnostics] == ["KB024"]
+    assert [d.code for d in load(root).diagnostics] == ["KB024"]
 
 
 # -- any change to any input invalidates it ------------------------------------------
@@ -123,155 +127,128 @@ def _edit_same_size(path: Path, old: str, new: str) -> None:
 
 
 def test_edit_invalidates(kb_root):
-    load_cached(kb_root)
+    load(kb_root)
     _edit_same_size(kb_root / "papers.yaml", "title: Alpha", "title: Alfa!")
-    kb, _ = load_cached(kb_root)
-    assert kb.papers["alpha"].title == "Alfa!"
-    assert load_cached(kb_root) == load_knowledge_base(kb_root)
+    assert load(kb_root).kb.papers["alpha"].title == "Alfa!"
+    assert _same(load(kb_root), load(kb_root, cache=False))
 
 
 def test_edit_of_a_page_invalidates(kb_root):
-    load_cached(kb_root)
+    load(kb_root)
     _edit_same_size(kb_root / "content" / "summaries" / "alpha.md", "briefly", "shortly")
-    assert load_cached(kb_root)[0].summaries["alpha"].body.strip() == "Alpha, shortly."
+    assert load(kb_root).kb.summaries["alpha"].body.strip() == "Alpha, shortly."
 
 
 def test_new_file_invalidates(kb_root):
-    load_cached(kb_root)
+    load(kb_root)
     (kb_root / "content" / "concepts").mkdir()
     (kb_root / "content" / "concepts" / "gradients.md").write_text("---\ntitle: Gradients\n---\nText\n")
-    kb, _ = load_cached(kb_root)
-    assert "gradients" in kb.concepts
+    assert "gradients" in load(kb_root).kb.concepts
 
 
 def test_new_bib_file_invalidates(kb_root):
-    load_cached(kb_root)
+    load(kb_root)
     (kb_root / "content" / "more.bib").write_text("@article{gamma, title={Gamma}, year={2019}}\n")
-    kb, diags = load_cached(kb_root)
-    assert "gamma" in kb.papers
-    assert "KB004" not in {d.code for d in diags}  # beta's cite of gamma now resolves
+    loaded = load(kb_root)
+    assert "gamma" in loaded.kb.papers
+    assert "KB004" not in {d.code for d in loaded.diagnostics}  # beta's cite of gamma now resolves
 
 
 def test_deleted_file_invalidates(kb_root):
-    load_cached(kb_root)
+    load(kb_root)
     (kb_root / "content" / "summaries" / "alpha.md").unlink()
-    kb, _ = load_cached(kb_root)
-    assert kb.summaries == {}
+    assert load(kb_root).kb.summaries == {}
 
 
-def test_code_or_version_change_invalidates(kb_root, monkeypatch):
-    load_cached(kb_root)
-    _plant(kb_root, KnowledgeBase())
-    monkeypatch.setattr(cache, "__version__", "999.0")
-    assert load_cached(kb_root) == load_knowledge_base(kb_root)
+@pytest.mark.parametrize("library", ["kbgen", "pydantic", "pyyaml", "bibtexparser", "pylatexenc", "networkx"])
+def test_a_version_change_invalidates(kb_root, monkeypatch, library):
+    load(kb_root)
+    real = cache.versions()
+    monkeypatch.setattr(cache, "versions", lambda: {**real, library: "999.0"})
+    calls = _count_parses(monkeypatch)
+    load(kb_root)
+    assert calls == [1]
+
+
+def test_a_code_change_invalidates(kb_root, monkeypatch):
+    load(kb_root)
+    monkeypatch.setattr(cache, "code_digest", lambda: "edited")
+    calls = _count_parses(monkeypatch)
+    load(kb_root)
+    assert calls == [1]
 
 
 def test_unreadable_input_is_not_cached(kb_root):
     (kb_root / "content" / "summaries" / "broken.md").symlink_to(kb_root / "nowhere.md")
-    _, diags = load_cached(kb_root)
-    assert "KB026" in {d.code for d in diags}
-    assert not cache_path(kb_root).exists()
+    assert "KB026" in {d.code for d in load(kb_root).diagnostics}
+    assert not cache.entry_path(kb_root).exists()
 
 
 # -- a cache file that is not genuinely ours is ignored and rebuilt -----------------
 
-def _assert_rebuilt(root: Path) -> None:
-    assert load_cached(root) == load_knowledge_base(root)
-    key = compute_key(hash_inputs(root))
-    assert cache._from_plain(decode_entry(_secret(), key, cache_path(root).read_bytes())) is not None
-
-
-@pytest.mark.parametrize("damage", [
-    "empty", "truncated", "flipped-bit", "garbage", "other-magic", "json",
-])
-def test_corrupt_cache_is_ignored_and_rebuilt(kb_root, damage):
-    load_cached(kb_root)
-    path = cache_path(kb_root)
+@pytest.mark.parametrize("damage", ["empty", "truncated", "garbage", "other-key", "bad-json", "bad-kb"])
+def test_damaged_cache_is_ignored_and_rebuilt(kb_root, damage, monkeypatch):
+    load(kb_root)
+    path = cache.entry_path(kb_root)
     data = path.read_bytes()
+    header, diags, kb, _ = data.split(b"\n")
     damaged = {
         "empty": b"",
         "truncated": data[: len(data) // 2],
-        "flipped-bit": data[:-10] + bytes([data[-10] ^ 1]) + data[-9:],
         "garbage": os.urandom(len(data)),
-        "other-magic": b"kbgen-cache v0\n" + data[len(cache.MAGIC):],
-        "json": b'{"papers": []}',
+        "other-key": b"kbgen-cache 2 " + b"0" * 64 + b"\n" + diags + b"\n" + kb + b"\n",
+        "bad-json": header + b"\n[[1, 2\n" + kb + b"\n",
+        "bad-kb": header + b"\n" + diags + b"\n{\"tables\": 3}\n",
     }[damage]
     path.write_bytes(damaged)
-    _assert_rebuilt(kb_root)
+    cold = load(kb_root, cache=False)
+    assert _same(load(kb_root), cold)
+    assert _same(load(kb_root), cold)
 
 
-def test_cache_from_another_user_is_ignored(kb_root, tmp_path, monkeypatch):
-    """A committed or copied .kbgen-cache was signed with someone else's secret."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
-    _plant(kb_root, KnowledgeBase())
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "me"))
-    _assert_rebuilt(kb_root)
+def test_the_cache_is_private_and_outside_the_root(kb_root):
+    before = sorted(p.relative_to(kb_root) for p in kb_root.rglob("*"))
+    load(kb_root)
+    assert sorted(p.relative_to(kb_root) for p in kb_root.rglob("*")) == before
+    path = cache.entry_path(kb_root)
+    assert path.parent == cache.cache_home()
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
 
 
-def test_hostile_pickle_is_never_run(kb_root, tmp_path):
-    """Neither an unsigned pickle nor a signed one naming other classes is executed."""
-    witness = tmp_path / "pwned"
-
-    class Exploit:
-        def __reduce__(self):
-            return (os.system, (f"touch {witness}",))
-
-    key = compute_key(hash_inputs(kb_root))
-    payload = pickle.dumps(Exploit())
-    cache_path(kb_root).parent.mkdir(parents=True, exist_ok=True)
-    cache_path(kb_root).write_bytes(cache.MAGIC + key + b"\0" * 32 + payload)
-    _assert_rebuilt(kb_root)
-    cache_path(kb_root).write_bytes(encode_entry(_secret(), key, Exploit()))
-    _assert_rebuilt(kb_root)
-    assert not witness.exists()
+def test_a_linked_cache_directory_is_refused(kb_root, tmp_path, monkeypatch):
+    """The cache location cannot be redirected by a symbolic link."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    xdg = tmp_path / "xdg-linked"
+    xdg.mkdir()
+    (xdg / "kbgen").symlink_to(elsewhere)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
+    assert _same(load(kb_root), load(kb_root, cache=False))
+    assert list(elsewhere.iterdir()) == []
 
 
-def test_secret_is_private(kb_root):
-    load_cached(kb_root)
-    assert secret_path().stat().st_mode & 0o777 == 0o600
-    assert cache_path(kb_root).stat().st_mode & 0o777 == 0o600
-
-
-def test_a_secret_others_can_read_is_not_trusted(kb_root):
-    read_or_create_secret(secret_path())
-    secret_path().chmod(0o644)
-    assert read_or_create_secret(secret_path()) is None
-    assert load_cached(kb_root) == load_knowledge_base(kb_root)
-    assert not cache_path(kb_root).exists()
+def test_a_linked_cache_file_is_refused(kb_root, tmp_path):
+    target = tmp_path / "target"
+    target.write_bytes(b"keep")
+    path = cache.entry_path(kb_root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(target)
+    load(kb_root)
+    assert target.read_bytes() == b"keep"
 
 
 def test_cache_can_be_turned_off(kb_root, monkeypatch):
     monkeypatch.setenv("KBGEN_CACHE", "0")
-    assert load_cached(kb_root) == load_knowledge_base(kb_root)
-    assert not (kb_root / CACHE_DIR).exists()
+    load(kb_root)
+    assert not cache.entry_path(kb_root).exists()
 
 
-def test_read_only_root_still_loads(kb_root):
-    (kb_root / CACHE_DIR).write_text("not a directory")  # the cache cannot be written
-    assert load_cached(kb_root) == load_knowledge_base(kb_root)
-
-
-# -- derived diagnostics --------------------------------------------------------------
-
-def test_remember_diagnostics_computes_once_per_content(kb_root):
-    calls = []
-
-    def compute():
-        calls.append(1)
-        return [d for d in load_knowledge_base(kb_root)[1] if d.code == "KB006"]
-
-    first = remember_diagnostics(load_cached(kb_root)[0], "extra", compute)
-    second = remember_diagnostics(load_cached(kb_root)[0], "extra", compute)
-    assert first == second and len(first) == 1 and len(calls) == 1
-    (kb_root / "papers.yaml").write_text(PAPERS.replace("colour: blue\n", ""), encoding="utf-8")
-    assert remember_diagnostics(load_cached(kb_root)[0], "extra", compute) == []
-    assert len(calls) == 2
-
-
-def test_remember_diagnostics_without_cache_just_computes(kb_root):
-    kb, _ = load_knowledge_base(kb_root)
-    assert remember_diagnostics(kb, "extra", lambda: []) == []
-    assert not (kb_root / CACHE_DIR).exists()
+def test_an_unwritable_cache_still_loads(kb_root, tmp_path, monkeypatch):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache directory should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert _same(load(kb_root), load(kb_root, cache=False))
 
 
 def test_cli_output_is_the_same_warm(kb_root, capsys):
@@ -279,23 +256,12 @@ def test_cli_output_is_the_same_warm(kb_root, capsys):
     cold, warm = capsys.readouterr().out.split("\n]\n")[:2]
     assert codes == [1, 1]
     assert cold.strip() == warm.strip()
-    assert cache_path(kb_root).is_file()
+    assert cache.entry_path(kb_root).is_file()
 
 
-def test_warm_tables_behave_as_dicts(example_root):
-    import copy
-
-    cold, _ = load_knowledge_base(example_root)
-    load_cached(example_root)
-    warm, _ = load_cached(example_root)
-    for name in ("papers", "concepts", "stories", "resources", "summaries", "topics", "paths", "origins"):
-        table, expected = getattr(warm, name), getattr(cold, name)
-        assert table == expected and expected == table
-        assert dict(table) == expected and len(table) == len(expected)
-        assert list(table) == list(expected) and list(table.items()) == list(expected.items())
-        for key in list(expected)[:3]:
-            assert key in table and table[key] == expected[key] and table.get(key) == expected[key]
-        assert table.get("no-such-id") is None
-    assert pickle.loads(pickle.dumps(warm)) == cold
-    assert copy.deepcopy(warm) == cold
-    assert warm.entity("vit") == cold.entity("vit") and warm.kind_of("vit") == "paper"
+def test_validate_and_path_write_nothing_into_the_root(example_root, capsys):
+    before = {p: p.stat().st_mtime_ns for p in example_root.rglob("*")}
+    assert main(["validate", "--root", str(example_root)]) == 0
+    assert main(["path", "vit", "--root", str(example_root)]) == 0
+    assert main(["validate", "--root", str(example_root)]) == 0
+    assert {p: p.stat().st_mtime_ns for p in example_root.rglob("*")} == before

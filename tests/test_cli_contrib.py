@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kbgen.cli.main import main
-from kbgen.check.validate import load_knowledge_base
+from tests.kbload import load_kb
 
 from .recorded_http import start_server, stop_server
 
@@ -36,7 +36,7 @@ def _copy_import_kb(tmp_path: Path) -> Path:
 
 
 def _errors(root: Path) -> list:
-    _, diags = load_knowledge_base(root)
+    _, diags = load_kb(root)
     return [d for d in diags if d.is_error]
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kbgen.parse.bibtex import parse_bibtex, record_to_paper
-from kbgen.check.validate import load_knowledge_base
+from kbgen.parse.bibfields import record_to_paper
+from kbgen.parse.bibtex import parse_bibtex
+from tests.kbload import load_kb
 
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 
@@ -40,7 +41,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def test_validates_without_errors_or_warnings(generated):
-    kb, diags = load_knowledge_base(generated)
+    kb, diags = load_kb(generated)
     assert diags == []
     assert len(kb.papers) == N
     assert kb.concepts and kb.stories and kb.resources and kb.paths and kb.topics

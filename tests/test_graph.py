@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kbgen.graph.build
+from kbgen.site.urls import page_url
 from kbgen.graph.build import build_graph, graph_for_export, graph_to_json, order_topologically, render_dot
 
 from .graphkit import graph_of, make_kb
@@ -50,8 +51,8 @@ def test_nodes_are_typed_and_prefixed() -> None:
         "topic:tfm": "topic", "path:start": "path",
     }
     assert set(g.ordering) == {"rnn", "attn", "tf", "self-attention", "tale", "sheet"}
-    assert g.graph.nodes["tf"]["url"] == "papers/tf/"
-    assert g.graph.nodes["summary:tf"]["url"] == "summaries/tf/"
+    urls = {n["id"]: n["url"] for n in graph_to_json(g, url_of=page_url)["nodes"]}
+    assert urls["tf"] == "papers/tf/" and urls["summary:tf"] == "summaries/tf/"
 
 
 def test_edge_kinds() -> None:
@@ -172,7 +173,7 @@ def test_order_topologically_is_lexicographic_on_the_subset() -> None:
 
 def test_graph_json_matches_the_schema_and_is_sorted() -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    data = graph_to_json(build_graph(full_kb()))
+    data = graph_to_json(build_graph(full_kb()), url_of=page_url)
     jsonschema.validate(data, json.loads(SCHEMA.read_text()))
     assert [n["id"] for n in data["nodes"]][:3] == ["attn", "rnn", "tf"]
     node = {n["id"]: n for n in data["nodes"]}
@@ -182,7 +183,7 @@ def test_graph_json_matches_the_schema_and_is_sorted() -> None:
 
 
 def test_graph_json_kinds_filter_keeps_edges_between_kept_nodes() -> None:
-    data = graph_to_json(build_graph(full_kb()), kinds={"paper", "concept"})
+    data = graph_to_json(build_graph(full_kb()), kinds={"paper", "concept"}, url_of=page_url)
     assert {n["kind"] for n in data["nodes"]} == {"paper", "concept"}
     assert {e["kind"] for e in data["edges"]} == {"prerequisite", "cites"}
 

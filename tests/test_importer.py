@@ -9,7 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbgen.parse.bibtex import parse_bibtex, record_to_paper
+from kbgen.parse.bibfields import record_to_paper
+from kbgen.parse.bibtex import parse_bibtex
 from kbgen.app.import_plan import (
     SCHEMA_LINE,
     AppendError,
@@ -21,7 +22,7 @@ from kbgen.app.import_plan import (
     render_entry,
 )
 from kbgen.core.kb import KnowledgeBase
-from kbgen.check.validate import load_knowledge_base
+from tests.kbload import load_kb
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 MIXED = FIXTURES / "mixed.bib"
@@ -35,7 +36,7 @@ def _candidates(path: Path) -> list[Candidate]:
 
 @pytest.fixture(scope="module")
 def mixed_plan():
-    kb, diags = load_knowledge_base(FIXTURES / "kb")
+    kb, diags = load_kb(FIXTURES / "kb")
     assert diags == []
     text = (FIXTURES / "kb" / "papers.yaml").read_text(encoding="utf-8")
     return text, plan_import(kb, text, _candidates(MIXED), header="imported from mixed.bib")
@@ -95,7 +96,7 @@ def test_appended_text_lines_up_with_the_list_and_parses_back(mixed_plan):
 def test_reimport_after_append_adds_nothing(mixed_plan, tmp_path):
     old, plan = mixed_plan
     (tmp_path / "papers.yaml").write_text(old + plan.text, encoding="utf-8")
-    kb, diags = load_knowledge_base(tmp_path)
+    kb, diags = load_kb(tmp_path)
     assert [d for d in diags if d.is_error] == []
     again = plan_import(kb, old + plan.text, _candidates(MIXED))
     assert again.added == [] and again.text == ""
@@ -145,7 +146,7 @@ def test_render_entry_quotes_what_yaml_would_misread():
 
 
 def test_generated_ids_are_made_unique_without_a_warning():
-    kb, _ = load_knowledge_base(FIXTURES / "kb")
+    kb, _ = load_kb(FIXTURES / "kb")
     cand = Candidate({"id": "adam", "title": "Another Adam", "year": 2021}, "Crossref", 0, "doi:10.1/x",
                      generated_id=True)
     plan = plan_import(kb, "papers:\n", [cand])

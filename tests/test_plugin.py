@@ -11,7 +11,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import get_files
 
-from kbgen.plugin.plugin import ASSETS_URI, DEFAULT_NAV, KbgenPlugin
+from kbgen.plugin.plugin import KbgenPlugin
+from kbgen.site.layout import default_nav
+from kbgen.site.urls import ASSETS_URI
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site-kb"
 
@@ -41,7 +43,7 @@ def test_on_config_adds_assets_and_a_nav_of_index_pages(kb_root):
     assert config.extra_css[0] == f"{ASSETS_URI}/kbgen.css"
     scripts = [str(s) for s in config.extra_javascript]
     assert scripts[:2] == [f"{ASSETS_URI}/vendor/mermaid/mermaid.min.js", f"{ASSETS_URI}/kbgen.js"]
-    assert config.nav == DEFAULT_NAV  # the fixture's mkdocs.yml has no nav
+    assert config.nav == default_nav()  # the fixture's mkdocs.yml has no nav
     assert not any("papers/alpha" in str(entry) for entry in config.nav)
 
 

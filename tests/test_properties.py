@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbgen.core.kb import KnowledgeBase
-from kbgen.check.validate import load_knowledge_base
+from tests.kbload import load_kb
 
 from .conftest import GOLDEN
 
@@ -21,7 +21,7 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 
 def check(root: Path) -> None:
-    kb, diags = load_knowledge_base(root)
+    kb, diags = load_kb(root)
     assert isinstance(kb, KnowledgeBase)
     for d in diags:
         assert d.file and d.line >= 0 and d.column >= 0 and d.code.startswith("KB")

@@ -10,19 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbgen.io.http import (
-    ARXIV_API,
-    RemoteError,
-    arxiv_base,
-    crossref_base,
-    fetch_arxiv,
-    fetch_crossref,
-    make_paper_id,
-    parse_arxiv_atom,
-    parse_arxiv_id,
-    parse_crossref_work,
-    parse_doi,
-)
+from kbgen.app.adding import ARXIV_API, RemoteError, arxiv_base, crossref_base, fetch_arxiv, fetch_crossref
+from kbgen.core.identifiers import make_paper_id, parse_arxiv_id, parse_doi
+from kbgen.parse.metadata import MalformedResponse, parse_arxiv_atom, parse_crossref_work
 from .recorded_http import start_server, stop_server
 
 TIMEOUT = 0.5
@@ -166,17 +156,17 @@ def test_make_paper_id():
                      st.sampled_from(["message", "title", "author", "issued", "DOI", "URL", "given",
                                       "family", "date-parts", "container-title", "abstract", "event"]),
                      inner, max_size=4), max_leaves=12).map(lambda v: json.dumps(v).encode())))
-def test_crossref_parser_never_raises_anything_but_remote_error(data):
+def test_crossref_parser_never_raises_anything_but_malformed_response(data):
     try:
         paper = parse_crossref_work(data, "10.1/x")
-    except RemoteError:
+    except MalformedResponse:
         return
     assert paper["title"] and isinstance(paper["authors"], list)
 
 
 @settings(max_examples=200, deadline=None)
 @given(body=st.text(max_size=200), entry_id=st.text(max_size=40), title=st.text(max_size=20))
-def test_arxiv_parser_never_raises_anything_but_remote_error(body, entry_id, title):
+def test_arxiv_parser_never_raises_anything_but_malformed_response(body, entry_id, title):
     from xml.sax.saxutils import escape
 
     documents = [body.encode("utf-8", "surrogatepass"),
@@ -186,7 +176,7 @@ def test_arxiv_parser_never_raises_anything_but_remote_error(body, entry_id, tit
     for data in documents:
         try:
             papers = parse_arxiv_atom(data)
-        except RemoteError:
+        except MalformedResponse:
             continue
         assert all(p["title"] for p in papers.values())
 
@@ -194,7 +184,7 @@ def test_arxiv_parser_never_raises_anything_but_remote_error(body, entry_id, tit
 def test_docstring_examples_of_the_module():
     import doctest
 
-    import kbgen.io.http
+    import kbgen.core.identifiers
 
-    result = doctest.testmod(kbgen.io.http)
+    result = doctest.testmod(kbgen.core.identifiers)
     assert result.failed == 0 and result.attempted > 0

@@ -12,9 +12,13 @@ import pytest
 from kbgen.graph.build import build_graph
 from kbgen.core.kb import KnowledgeBase
 from kbgen.core.models import Concept, Paper, ReadingPath, Summary, Topic
-from kbgen.site.renderer import SiteOptions, SiteRenderer, mermaid_label, page_uri, relative_link, split_title
+from kbgen.app.sitebuild import read_templates
+from kbgen.output.mermaid import mermaid_label
+from kbgen.site.links import split_title
+from kbgen.site.renderer import SiteOptions, SiteRenderer
+from kbgen.site.urls import page_uri, relative_link
 from kbgen.site.escaping import escape_code_block, escape_markdown, escape_url, safe_url
-from kbgen.check.validate import load_knowledge_base
+from tests.kbload import load_kb
 
 from .conftest import GOLDEN, check_golden
 
@@ -25,9 +29,9 @@ EVIL = "<script>alert(1)</script> *b* [l](javascript:x) | `c` {: .x } # h & <img
 
 @pytest.fixture(scope="module")
 def fixture_renderer() -> SiteRenderer:
-    kb, diags = load_knowledge_base(FIXTURE)
+    kb, diags = load_kb(FIXTURE)
     assert not [d for d in diags if d.is_error], diags
-    return SiteRenderer(kb, build_graph(kb), OPTIONS)
+    return SiteRenderer(kb, build_graph(kb), OPTIONS, templates=read_templates())
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +54,7 @@ def evil_site() -> dict[str, str]:
         topics={"t": Topic(id="t", name=EVIL, description=EVIL)},
         paths={"evil": ReadingPath(id="evil", title=EVIL, description=EVIL, steps=["p1", "c", "p2"])},
     )
-    return SiteRenderer(kb, build_graph(kb), OPTIONS).render_site()
+    return SiteRenderer(kb, build_graph(kb), OPTIONS, templates=read_templates()).render_site()
 
 
 # -- golden pages --------------------------------------------------------------
@@ -201,7 +205,7 @@ def test_doctests():
 
 
 def test_topic_paths_stay_within_the_topic_and_bounded(fixture_renderer, monkeypatch):
-    import kbgen.site.renderer as render
+    import kbgen.site.topic_pages as render
 
     plan = fixture_renderer.topic_plan("vision")
     assert [s.id for s in plan.steps] == ["alpha", "beta", "res"]  # no ancestors from other topics

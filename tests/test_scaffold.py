@@ -7,7 +7,8 @@ import datetime
 import pytest
 import yaml
 
-from kbgen.core.models import PAGE_MODELS, ReadingPath
+from kbgen.core.kinds import KINDS
+from kbgen.core.models import ReadingPath
 from kbgen.app.scaffold import KIND_FOLDERS, relative_path, render_scaffold, title_from_id
 from kbgen.parse.sources import split_front_matter
 
@@ -26,7 +27,7 @@ def test_page_scaffold_front_matter_validates_against_its_model(kind):
     text = render_scaffold(kind, "some-id", today=TODAY, contributors=["Ada Lovelace"],
                            paper=PAPER if kind in ("summary", "story") else None)
     front = _front(text)
-    model = PAGE_MODELS[kind].model_validate({**front, "id": "some-id"})
+    model = KINDS[kind].model.model_validate({**front, "id": "some-id"})
     assert model.contributors == ["Ada Lovelace"]
     assert front["date"] == TODAY
 

@@ -23,9 +23,12 @@ from bs4 import BeautifulSoup
 from kbgen.cli.main import main
 from kbgen.graph.build import build_graph, graph_to_json
 from kbgen.site.renderer import SiteOptions, SiteRenderer
-from kbgen.app.site import export_files
-from kbgen.parse.sources import write_tree
-from kbgen.check.validate import load_knowledge_base
+from kbgen.site.urls import page_url
+from kbgen.app.sitebuild import generated_files, read_templates
+from kbgen.io.atomic import write_tree
+from kbgen.io.files import read_content_files
+from kbgen.site.export import export_files
+from tests.kbload import load_kb
 
 from .conftest import REPO
 
@@ -58,7 +61,7 @@ def example(tmp_path_factory):
     started = time.perf_counter()
     assert main(["build", "--root", str(root), "--strict"]) == 0
     seconds = time.perf_counter() - started
-    kb, diags = load_knowledge_base(root)
+    kb, diags = load_kb(root)
     print(f"\nexample site: {len(kb.papers)} papers built in {seconds:.1f} s")
     return root, root / "site", kb
 
@@ -110,7 +113,7 @@ def test_kb_json_matches_its_schema_and_the_graph(example):
     root, site, kb = example
     data = json.loads((site / "kb.json").read_text())
     jsonschema.validate(data, json.loads(SCHEMA.read_text()))
-    assert data == json.loads(json.dumps(graph_to_json(build_graph(kb))))
+    assert data == json.loads(json.dumps(graph_to_json(build_graph(kb), url_of=page_url)))
     for node in data["nodes"]:
         if node["kind"] in ("paper", "concept", "story", "resource", "summary", "topic", "path"):
             assert (site / node["url"] / "index.html").is_file(), node["url"]
@@ -246,9 +249,10 @@ def test_a_script_in_a_title_is_shown_as_text(tmp_path):
     docs = tmp_path / "content"
     docs.mkdir()
     (docs / "index.md").write_text("# Home\n")
-    renderer = SiteRenderer(kb, build_graph(kb), SiteOptions())
+    renderer = SiteRenderer(kb, build_graph(kb), SiteOptions(), templates=read_templates())
     out = tmp_path / "out"
-    write_tree(out, export_files(renderer, FIXTURE / "mkdocs.yml", docs))
+    write_tree(out, export_files(renderer, read_content_files(docs), generated_files(renderer),
+                                 (FIXTURE / "mkdocs.yml").read_text()))
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(out / "mkdocs.yml")],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]

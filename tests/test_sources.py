@@ -7,14 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kbgen.parse.sources import (
-    UnreadableRoot,
-    decode_text,
-    iter_input_files,
-    load_sources,
-    split_front_matter,
-    write_atomic,
-)
+from kbgen.app.load import load_sources
+from kbgen.io.atomic import write_atomic
+from kbgen.io.files import UnreadableRoot, iter_input_files
+from kbgen.parse.sources import decode_text, split_front_matter
 
 
 def make_kb(root: Path) -> None:

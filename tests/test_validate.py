@@ -9,7 +9,8 @@ import pytest
 from kbgen.core.diagnostics import format_text
 from kbgen.core.kb import KnowledgeBase
 from kbgen.parse.sources import Sources
-from kbgen.check.validate import build_knowledge_base, find_unsafe, iter_unsafe, load_knowledge_base
+from kbgen.check.validate import build_knowledge_base, find_unsafe, iter_unsafe
+from tests.kbload import load_kb
 
 from .conftest import GOLDEN, check_golden
 
@@ -18,7 +19,7 @@ CASES = sorted(p for p in (GOLDEN / "diagnostics").iterdir() if p.is_dir())
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_golden_diagnostics(case: Path) -> None:
-    kb, diags = load_knowledge_base(case)
+    kb, diags = load_kb(case)
     assert isinstance(kb, KnowledgeBase)
     check_golden(case / "expected.txt", format_text(diags))
 
@@ -30,7 +31,7 @@ def test_every_defect_case_reports_something() -> None:
 
 
 def test_valid_case_builds_every_namespace() -> None:
-    kb, diags = load_knowledge_base(GOLDEN / "diagnostics" / "valid")
+    kb, diags = load_kb(GOLDEN / "diagnostics" / "valid")
     assert diags == []
     assert set(kb.papers) == {"attention", "vit"}
     assert kb.summaries["vit"].paper == "vit"
@@ -53,7 +54,7 @@ def test_errors_in_one_entity_do_not_hide_others(tmp_path: Path) -> None:
         "  - id: b\n    title: B\n    year: 1700\n"
         "  - id: c\n    title: C\n    prerequisites: [a, b, nope]\n"
     )
-    _, diags = load_knowledge_base(tmp_path)
+    _, diags = load_kb(tmp_path)
     codes = [(d.line, d.code) for d in diags]
     # a's schema error, a's unknown cite (checked on raw data), b's year, c's unknown prerequisite;
     # a and b failed their schema but are not reported again as unknown ids.
@@ -61,7 +62,7 @@ def test_errors_in_one_entity_do_not_hide_others(tmp_path: Path) -> None:
 
 
 def test_summary_may_share_its_papers_id() -> None:
-    kb, diags = load_knowledge_base(GOLDEN / "diagnostics" / "valid")
+    kb, diags = load_kb(GOLDEN / "diagnostics" / "valid")
     assert "vit" in kb.papers and "vit" in kb.summaries and not diags
 
 
@@ -92,7 +93,7 @@ def test_multi_megabyte_field_is_linear(tmp_path: Path) -> None:
     (tmp_path / "papers.yaml").write_text(f"papers:\n  - id: a\n    title: A\n    abstract: '{big}'\n")
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "big.md").write_text("# Big\n\n" + "<b " * 700_000)
-    kb, diags = load_knowledge_base(tmp_path)
+    kb, diags = load_kb(tmp_path)
     assert len(kb.papers["a"].abstract) > 2_000_000
     assert diags == []
 
@@ -109,7 +110,7 @@ def test_bibtex_entry_merges_with_yaml_entry(tmp_path: Path) -> None:
         "@article{Kingma2014Adam, title={{Adam}: A Method for Stochastic Optimization},"
         " author={Kingma, Diederik P. and Ba, Jimmy}, journal={arXiv preprint arXiv:1412.6980}, year={2014}}\n"
     )
-    kb, diags = load_knowledge_base(tmp_path)
+    kb, diags = load_kb(tmp_path)
     assert diags == []
     resnet = kb.papers["resnet"]
     assert resnet.title == "ResNet (our title)"  # YAML wins field by field

@@ -94,10 +94,10 @@ class ImportPlan:
 def dedup_keys(paper: dict[str, Any]) -> list[tuple[str, str, str]]:
     """``(space, value, description)`` under which two entries are the same paper.
 
-    >>> [k[:2] for k in dedup_keys({"title": "BERT!", "year": 2019, "doi": "10.1/ABC"})]
-    [('doi', '10.1/abc'), ('title', 'bert|2019')]
+    >>> [k[:2] for k in dedup_keys({"title": "BERT!", "year": 2019, "doi": "10.1000/ABC"})]
+    [('doi', '10.1000/abc'), ('title', 'bert|2019')]
     """
-    from kbgen.parse.bibtex import normalise_arxiv, normalise_doi, normalise_title
+    from kbgen.core.identifiers import normalise_arxiv, normalise_doi, normalise_title
 
     keys = []
     arxiv = normalise_arxiv(paper.get("arxiv")) if isinstance(paper.get("arxiv"), str) else None
@@ -185,7 +185,7 @@ def plan_import(kb: KnowledgeBase, papers_text: str | None, candidates: Iterable
 
 
 def _title_key(paper: dict[str, Any]) -> str:
-    from kbgen.parse.bibtex import normalise_title
+    from kbgen.core.identifiers import normalise_title
 
     return normalise_title(paper["title"]) if isinstance(paper.get("title"), str) else ""
 

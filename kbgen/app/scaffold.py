@@ -20,14 +20,10 @@ from typing import Any
 
 import yaml
 
-#: Kinds ``kbgen new`` can create, and the folder under content/ each goes to.
-KIND_FOLDERS: dict[str, str] = {
-    "summary": "content/summaries",
-    "concept": "content/concepts",
-    "story": "content/stories",
-    "resource": "content/resources",
-    "path": "content/paths",
-}
+from kbgen.core.kinds import PAGE_KINDS, PATHS_DIR
+
+#: Kinds ``kbgen new`` can create, and the folder each goes to.
+KIND_FOLDERS: dict[str, str] = {**{kind.name: kind.folder for kind in PAGE_KINDS}, "path": PATHS_DIR}
 
 # Section skeletons; each hint is an HTML comment so it never shows on the site.
 _SECTIONS: dict[str, list[tuple[str, str]]] = {

@@ -21,20 +21,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from kbgen.core.models import (
-    ARXIV_RE,
-    DERIVED_KEYS,
-    DOI_RE,
-    ID_PATTERN,
-    MIN_YEAR,
-    PAGE_MODELS,
-    Paper,
-    ReadingPath,
-    Topic,
-)
+from kbgen.core.identifiers import ARXIV_PATTERN, DOI_PATTERN, ID_MAX_LENGTH, ID_PATTERN, URL_PATTERN
+from kbgen.core.kinds import PAGE_KINDS
+from kbgen.core.models import DERIVED_KEYS, MIN_YEAR, Paper, ReadingPath, Topic
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://\S+$"
 
 _ID_FIELDS = {"id", "paper", "parent"}
 _ID_LIST_FIELDS = {"topics", "cites", "prerequisites", "steps", "assumes"}
@@ -88,15 +79,15 @@ def _refine(properties: dict[str, Any]) -> None:
             prop["description"] = DESCRIPTIONS[name]
         for branch in _string_branches(prop):
             if name in _ID_FIELDS:
-                branch.update(pattern=ID_PATTERN, maxLength=80)
+                branch.update(pattern=ID_PATTERN, maxLength=ID_MAX_LENGTH)
             elif name == "arxiv":
-                branch["pattern"] = ARXIV_RE.pattern
+                branch["pattern"] = ARXIV_PATTERN
             elif name == "doi":
-                branch["pattern"] = DOI_RE.pattern
+                branch["pattern"] = DOI_PATTERN
             elif name in _URL_FIELDS:
                 branch["pattern"] = URL_PATTERN
         if name in _ID_LIST_FIELDS and prop.get("type") == "array":
-            prop["items"].update(type="string", pattern=ID_PATTERN, maxLength=80)
+            prop["items"].update(type="string", pattern=ID_PATTERN, maxLength=ID_MAX_LENGTH)
         if name == "year":
             for branch in [prop] + list(prop.get("anyOf", [])):
                 if branch.get("type") == "integer":
@@ -145,20 +136,14 @@ def build_schemas() -> dict[str, dict[str, Any]]:
     out["path.schema.json"] = _document(
         "kbgen reading path (content/paths/<id>.yaml)",
         "A curated reading path; its id is the file name.", path)
-    for kind, model in sorted(PAGE_MODELS.items()):
-        front = model_schema(model, DERIVED_KEYS)
+    for kind in PAGE_KINDS:
+        front = model_schema(kind.model, DERIVED_KEYS)
         front.pop("title", None)
-        out[f"{kind}.schema.json"] = _document(
-            f"kbgen {kind} front matter",
-            f"Front matter of a {kind} page (content/{_folder(kind)}/<id>.md); its id is the file name.",
+        out[f"{kind.name}.schema.json"] = _document(
+            f"kbgen {kind.name} front matter",
+            f"Front matter of a {kind.name} page ({kind.folder}/<id>.md); its id is the file name.",
             front)
     return dict(sorted(out.items()))
-
-
-def _folder(kind: str) -> str:
-    from kbgen.core.models import PAGE_FOLDERS
-
-    return {v: k for k, v in PAGE_FOLDERS.items()}[kind]
 
 
 def render_schema(schema: dict[str, Any]) -> str:

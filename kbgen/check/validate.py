@@ -4,10 +4,10 @@ Validation never stops at the first problem. An entity that fails its schema
 is left out of the knowledge base, and references to it are not reported a
 second time as unknown ids.
 
->>> from kbgen.parse.sources import Sources
->>> kb, diags = build_knowledge_base(Sources(root=None))
->>> len(kb.papers), diags
-(0, [])
+>>> from kbgen.parse.sources import parse_sources
+>>> kb, diags = build_knowledge_base(parse_sources(".", [("papers.yaml", b"papers:\\n  - id: a\\n")]))
+>>> len(kb.papers), [d.code for d in diags]
+(0, ['KB007'])
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any, Callable, Iterable
 
 from pydantic import BaseModel, ValidationError
@@ -23,14 +23,9 @@ from pydantic import BaseModel, ValidationError
 from kbgen.core.diagnostics import Diagnostic, error, sort_diagnostics, suggest, warning
 from kbgen.core.kb import KnowledgeBase, Origin
 from kbgen.parse.located import LocatedDoc
-from kbgen.core.models import (
-    PAGE_MODELS,
-    Paper,
-    ReadingPath,
-    Topic,
-    model_keys,
-)
-from kbgen.parse.sources import PageSource, Sources, load_sources
+from kbgen.core.kinds import ENTITY_KINDS, KINDS
+from kbgen.core.models import Paper, ReadingPath, Topic, model_keys
+from kbgen.parse.sources import PageSource, Sources
 
 # Fields whose custom validator failures get a code of their own.
 _FIELD_CODES = {"id": "KB009", "year": "KB010", "arxiv": "KB011", "doi": "KB012",
@@ -181,7 +176,7 @@ class _Builder:
         """Merge BibTeX entries into YAML entries with the same id or key; YAML wins per field."""
         if not self.sources.bibs:
             return yaml_items
-        from kbgen.parse.bibtex import record_to_paper
+        from kbgen.parse.bibfields import record_to_paper
 
         by_ref: dict[str, _Located] = {}
         for item in yaml_items:
@@ -241,7 +236,7 @@ class _Builder:
                                             f"'{derived}' is not a front-matter key: the {derived} comes from the "
                                             "file " + ("name" if derived == "id" else "text") + "; remove it"))
             item.data = {k: v for k, v in front.items() if k not in ("id", "body")}
-            model = PAGE_MODELS[page.kind]
+            model = KINDS[page.kind].model
             item.locate = _page_locator(page, item.locate)
             if page.kind == "summary":
                 validated = _validate(item, model, self.diags, {"id": page.id, "body": page.body})
@@ -280,7 +275,7 @@ class _Builder:
 
     def read_paths(self) -> None:
         for doc in self.sources.paths:
-            path_id = Path(doc.file).stem
+            path_id = PurePosixPath(doc.file).stem
             item = self.mapping_item(doc, (), doc.value, "reading path")
             if item is None:
                 continue
@@ -303,15 +298,8 @@ class _Builder:
         topic_ids = set(self.topics) | self.attempted_topics
         pools = {"paper": sorted(paper_like), "topic": sorted(topic_ids), "entity": sorted(entity_ids)}
         known = {"paper": paper_like, "topic": topic_ids, "entity": entity_ids}
-        fields = {  # kind -> (field, what it names)
-            "paper": [("topics", "topic"), ("prerequisites", "entity"), ("cites", "paper")],
-            "concept": [("topics", "topic"), ("prerequisites", "entity")],
-            "resource": [("topics", "topic"), ("prerequisites", "entity")],
-            "story": [("topics", "topic"), ("prerequisites", "entity"), ("paper", "paper")],
-            "summary": [("topics", "topic"), ("prerequisites", "entity"), ("paper", "paper")],
-            "topic": [("parent", "topic")],
-            "reading path": [("steps", "entity"), ("assumes", "entity")],
-        }
+        # A path's items are labelled "reading path" in messages; the kinds table names it "path".
+        fields = {("reading path" if k.name == "path" else k.name): k.references for k in KINDS.values()}
         for item in self.items:
             for field_name, what in fields.get(item.kind, ()):
                 value = item.data.get(field_name)
@@ -334,7 +322,7 @@ class _Builder:
                                             f"{model.id!r} lists itself in '{field_name}'; remove it"))
 
     def check_duplicate_papers(self) -> None:
-        from kbgen.parse.bibtex import normalise_arxiv, normalise_doi, normalise_title
+        from kbgen.core.identifiers import normalise_arxiv, normalise_doi, normalise_title
 
         seen: dict[tuple[str, str], str] = {}
         for entity_id, (kind, paper, item) in self.entities.items():
@@ -421,7 +409,7 @@ class _Builder:
                                                   f"move {pre!r} before {step!r}"))
 
     def knowledge_base(self) -> KnowledgeBase:
-        tables: dict[str, dict] = {"paper": {}, "concept": {}, "story": {}, "resource": {}}
+        tables: dict[str, dict] = {kind.name: {} for kind in ENTITY_KINDS}
         origins: dict[str, Origin] = {}
         for entity_id, (kind, model, item) in sorted(self.entities.items()):
             tables[kind][entity_id] = model
@@ -430,8 +418,7 @@ class _Builder:
             for ident, (_, item) in group.items():
                 origins[f"{kind}:{ident}"] = Origin(*item.locate(("id",)))
         return KnowledgeBase(
-            papers=tables["paper"], concepts=tables["concept"], stories=tables["story"],
-            resources=tables["resource"],
+            **{KINDS[name].section: table for name, table in tables.items()},
             summaries={k: v[0] for k, v in sorted(self.summaries.items())},
             topics={k: v[0] for k, v in sorted(self.topics.items())},
             paths={k: v[0] for k, v in sorted(self.paths.items())},
@@ -601,11 +588,3 @@ def _build_knowledge_base(sources: Sources) -> tuple[KnowledgeBase, list[Diagnos
     builder.check_unsafe_metadata()
     builder.check_path_order()
     return builder.knowledge_base(), sort_diagnostics(builder.diags)
-
-
-def load_knowledge_base(root: Path | str) -> tuple[KnowledgeBase, list[Diagnostic]]:
-    """Read and validate the knowledge base at ``root``.
-
-    Raises :class:`kbgen.sources.UnreadableRoot` when ``root`` is not one.
-    """
-    return build_knowledge_base(load_sources(root))

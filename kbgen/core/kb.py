@@ -1,7 +1,8 @@
 """The knowledge base: every validated entity by id, and where each came from.
 
-A :class:`KnowledgeBase` is built once by :mod:`kbgen.validate` and never
+A :class:`KnowledgeBase` is built once by :mod:`kbgen.check` and never
 changes afterwards; the graph, paths and pages are pure functions of it.
+Its tables are named by :attr:`kbgen.core.kinds.Kind.section`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterator, Mapping
 
+from kbgen.core.kinds import ENTITY_KINDS
 from kbgen.core.models import Concept, Paper, ReadingPath, Resource, Story, Summary, Topic
 
 Entity = Paper | Concept | Story | Resource
@@ -46,7 +48,7 @@ class KnowledgeBase:
 
     def entity(self, entity_id: str) -> Entity | None:
         """The paper, concept, story or resource with this id (one namespace)."""
-        for table in (self.papers, self.concepts, self.stories, self.resources):
+        for _, table in self._entity_tables():
             found = table.get(entity_id)
             if found is not None:
                 return found
@@ -59,11 +61,15 @@ class KnowledgeBase:
                 return kind
         return None
 
+    def table(self, kind: str) -> Mapping[str, object]:
+        """The table of one kind, by kind name (``"paper"`` -> :attr:`papers`)."""
+        from kbgen.core.kinds import KINDS
+
+        return getattr(self, KINDS[kind].section)
+
     def _entity_tables(self) -> Iterator[tuple[str, Mapping[str, Entity]]]:
-        yield "paper", self.papers
-        yield "concept", self.concepts
-        yield "story", self.stories
-        yield "resource", self.resources
+        for kind in ENTITY_KINDS:
+            yield kind.name, getattr(self, kind.section)
 
     def iter_entities(self) -> Iterator[tuple[str, Entity]]:
         """``(kind, entity)`` for every paper, concept, story and resource, in id order per kind."""
@@ -102,3 +108,48 @@ class KnowledgeBase:
     def year_of(self, entity_id: str) -> int | None:
         found = self.papers.get(entity_id)
         return found.year if found is not None else None
+
+
+def _date_fields(model) -> frozenset[str]:
+    """Fields of ``model`` that hold a ``datetime.date`` (stored as ISO text)."""
+    import datetime as dt
+
+    return frozenset(name for name, info in model.model_fields.items()
+                     if info.annotation in (dt.date, dt.date | None))
+
+
+def kb_to_data(kb: KnowledgeBase) -> dict:
+    """A JSON-ready dict of ``kb`` (the content cache's format); :func:`kb_from_data` reverses it.
+
+    >>> from kbgen.core.models import Paper
+    >>> data = kb_to_data(KnowledgeBase(papers={"a": Paper(id="a", title="A")}))
+    >>> kb_from_data(data).papers["a"].title
+    'A'
+    """
+    from kbgen.core.kinds import KINDS
+
+    tables = {kind.section: [m.model_dump(mode="json", exclude_defaults=True)
+                             for m in getattr(kb, kind.section).values()] for kind in KINDS.values()}
+    return {"tables": tables, "origins": {key: [o.file, o.line, o.column] for key, o in kb.origins.items()}}
+
+
+def kb_from_data(data: dict) -> KnowledgeBase:
+    """The knowledge base :func:`kb_to_data` stored; its values were validated when stored.
+
+    Models are rebuilt with ``model_construct`` (no validation: ten times faster).
+    """
+    import datetime as dt
+
+    from kbgen.core.kinds import KINDS
+
+    tables: dict[str, dict] = {}
+    for kind in KINDS.values():
+        dates = _date_fields(kind.model)
+        table = {}
+        for fields in data["tables"][kind.section]:
+            for name in dates & fields.keys():
+                fields[name] = dt.date.fromisoformat(fields[name])
+            table[fields["id"]] = kind.model.model_construct(**fields)
+        tables[kind.section] = table
+    origins = {key: Origin(*loc) for key, loc in data["origins"].items()}
+    return KnowledgeBase(**tables, origins=origins)

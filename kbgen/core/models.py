@@ -11,17 +11,12 @@ misspelt key into an error instead of silently dropping it.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-ID_RE = re.compile(ID_PATTERN)
-# New-style (1706.03762) and old-style (cs/0112017, math.GT/0309136) arXiv ids; a version
-# suffix (v2) is accepted, and ignored when papers are compared.
-ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z.-]*(\.[A-Z]{2})?/\d{7})(v\d+)?$")
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+from kbgen.core.identifiers import check_arxiv, check_doi, check_id, check_url
+
 MIN_YEAR = 1800
 
 Difficulty = Literal["intro", "intermediate", "advanced"]
@@ -33,21 +28,6 @@ def max_year() -> int:
     return _dt.date.today().year + 1
 
 
-def _check_id(value: str) -> str:
-    if len(value) > 80:
-        raise ValueError("id is longer than 80 characters; shorten it")
-    if not ID_RE.match(value):
-        raise ValueError(
-            f"id {value!r} is not a lowercase slug; use letters a-z, digits and single hyphens, "
-            f"e.g. {_slug_hint(value)!r}"
-        )
-    return value
-
-
-def _slug_hint(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-id"
-
-
 def _check_year(value: int) -> int:
     top = max_year()
     if not MIN_YEAR <= value <= top:
@@ -55,31 +35,11 @@ def _check_year(value: int) -> int:
     return value
 
 
-def _check_arxiv(value: str) -> str:
-    if not ARXIV_RE.match(value):
-        raise ValueError(
-            f"malformed arXiv id {value!r}; write it like '1706.03762' (no 'arXiv:' prefix, no URL)"
-        )
-    return value
-
-
-def _check_doi(value: str) -> str:
-    if not DOI_RE.match(value):
-        raise ValueError(f"malformed DOI {value!r}; write it like '10.1109/CVPR.2016.90' (no URL prefix)")
-    return value
-
-
-def _check_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
-        raise ValueError(f"URL {value!r} is not an http(s) URL; only http:// and https:// links are allowed")
-    return value
-
-
-Id = Annotated[str, AfterValidator(_check_id)]
+Id = Annotated[str, AfterValidator(check_id)]
 Year = Annotated[int, AfterValidator(_check_year)]
-ArxivId = Annotated[str, AfterValidator(_check_arxiv)]
-Doi = Annotated[str, AfterValidator(_check_doi)]
-Url = Annotated[str, AfterValidator(_check_url)]
+ArxivId = Annotated[str, AfterValidator(check_arxiv)]
+Doi = Annotated[str, AfterValidator(check_doi)]
+Url = Annotated[str, AfterValidator(check_url)]
 Minutes = Annotated[int, Field(ge=1, le=10_000)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 #: The name the field uses for a paper or concept (ViT, ResNet, Adam), or another spelling of it.
@@ -165,26 +125,6 @@ class ReadingPath(Strict):
     assumes: list[Id] = []
 
 
-#: Models of the entities a reading path can contain (one id namespace).
-ENTITY_MODELS: dict[str, type[Strict]] = {
-    "paper": Paper,
-    "concept": Concept,
-    "story": Story,
-    "resource": Resource,
-}
-#: Markdown folders under content/ and the kind each holds.
-PAGE_FOLDERS: dict[str, str] = {
-    "summaries": "summary",
-    "concepts": "concept",
-    "stories": "story",
-    "resources": "resource",
-}
-PAGE_MODELS: dict[str, type[_Page]] = {
-    "summary": Summary,
-    "concept": Concept,
-    "story": Story,
-    "resource": Resource,
-}
 # Keys the loader adds; never valid in a file.
 DERIVED_KEYS = frozenset({"id", "body"})
 

@@ -69,38 +69,13 @@ from typing import Callable, Iterable, Iterator
 import networkx as nx
 
 from kbgen.core.diagnostics import Diagnostic, warning
+from kbgen.core.identifiers import external_link
 from kbgen.core.kb import KnowledgeBase
+from kbgen.core.kinds import NODE_KINDS, node_id
 
-#: Edge kinds that order reading paths.
-ORDERING_KINDS = ("prerequisite", "cites")
 #: Every edge kind of ``graph``, strongest first (wins when two facts join one pair).
 EDGE_KINDS = ("prerequisite", "cites", "in_topic", "subtopic", "summarizes", "about", "step")
-#: Every node kind, in the order nodes are listed in exports.
-NODE_KINDS = ("paper", "concept", "story", "resource", "summary", "topic", "path")
-ENTITY_KINDS = ("paper", "concept", "story", "resource")
-#: Kinds whose node ids carry the kind as a prefix.
-PREFIXED_KINDS = ("summary", "topic", "path")
 _UNDATED = 10**6
-_URL_FOLDERS = {"paper": "papers", "concept": "concepts", "story": "stories", "resource": "resources",
-                "summary": "summaries", "topic": "topics", "path": "paths"}
-
-
-def node_id(kind: str, ident: str) -> str:
-    """The graph node id of an entity or a prefixed node.
-
-    >>> node_id("paper", "vit"), node_id("topic", "transformers")
-    ('vit', 'topic:transformers')
-    """
-    return f"{kind}:{ident}" if kind in PREFIXED_KINDS else ident
-
-
-def site_url(kind: str, ident: str) -> str:
-    """Site-relative URL of a node's page (``ident`` without prefix).
-
-    >>> site_url("paper", "vit"), site_url("topic", "transformers")
-    ('papers/vit/', 'topics/transformers/')
-    """
-    return f"{_URL_FOLDERS[kind]}/{ident}/"
 
 
 @dataclass(frozen=True, eq=False)
@@ -262,17 +237,6 @@ def order_topologically(nodes: Iterable[str], pred, succ,
     return order
 
 
-def external_link(entity) -> str | None:
-    """The best external link of an entity: arXiv abstract, then DOI, then its URL."""
-    arxiv = getattr(entity, "arxiv", None)
-    if arxiv:
-        return f"https://arxiv.org/abs/{arxiv}"
-    doi = getattr(entity, "doi", None)
-    if doi:
-        return f"https://doi.org/{doi}"
-    return getattr(entity, "url", None)
-
-
 def _entity_attrs(kind: str, entity) -> dict:
     return {
         "link": external_link(entity),
@@ -280,7 +244,6 @@ def _entity_attrs(kind: str, entity) -> dict:
         "title": entity.title,
         "year": getattr(entity, "year", None),
         "topics": list(entity.topics),
-        "url": site_url(kind, entity.id),
         "difficulty": entity.difficulty,
         "reading_time": entity.reading_time,
     }
@@ -340,14 +303,14 @@ def _build_graph(kb: KnowledgeBase) -> KBGraph:
     for summary_id, summary in sorted(kb.summaries.items()):
         other_nodes.append((node_id("summary", summary_id), dict(
             kind="summary", title=summary.title, year=None, topics=list(summary.topics),
-            url=site_url("summary", summary_id), difficulty=summary.difficulty, reading_time=summary.reading_time)))
+            difficulty=summary.difficulty, reading_time=summary.reading_time)))
     for topic_id, topic in sorted(kb.topics.items()):
         other_nodes.append((node_id("topic", topic_id), dict(
-            kind="topic", title=topic.name, year=None, topics=[], url=site_url("topic", topic_id),
+            kind="topic", title=topic.name, year=None, topics=[],
             difficulty=None, reading_time=None)))
     for path_id, path in sorted(kb.paths.items()):
         other_nodes.append((node_id("path", path_id), dict(
-            kind="path", title=path.title, year=None, topics=[], url=site_url("path", path_id),
+            kind="path", title=path.title, year=None, topics=[],
             difficulty=None, reading_time=None)))
 
     full, order = _EdgeSet(), _EdgeSet()
@@ -530,15 +493,18 @@ def iter_edges(g: KBGraph, keep: set[str] | None = None) -> Iterator[tuple[str, 
     return iter(edges)
 
 
-def graph_to_json(g: KBGraph, kinds: set[str] | None = None) -> dict:
-    """The node-link form of ``kb.json`` (``kbgen/assets/kb.schema.json``).
+def graph_to_json(g: KBGraph, kinds: set[str] | None = None,
+                  url_of: Callable[[str, str], str] | None = None) -> dict:
+    """The node-link form of ``kb.json`` (``kbgen/site/assets/kb.schema.json``).
 
     ``kinds`` keeps only nodes of those kinds and the edges between them.
     Node ``importance`` is set for entities, ``None`` for the prefixed kinds.
+    ``url_of(kind, id)`` gives each node's page URL (:func:`kbgen.site.urls.page_url`).
 
     >>> from kbgen.core.kb import KnowledgeBase
     >>> from kbgen.core.models import Paper
-    >>> data = graph_to_json(build_graph(KnowledgeBase(papers={"a": Paper(id="a", title="A")})))
+    >>> data = graph_to_json(build_graph(KnowledgeBase(papers={"a": Paper(id="a", title="A")})),
+    ...                      url_of=lambda kind, ident: f"{kind}s/{ident}/")
     >>> data["nodes"][0]["url"], data["edges"]
     ('papers/a/', [])
     """
@@ -551,7 +517,7 @@ def graph_to_json(g: KBGraph, kinds: set[str] | None = None) -> dict:
             "title": attrs["title"],
             "year": attrs.get("year"),
             "topics": list(dict.fromkeys(attrs.get("topics") or [])),
-            "url": attrs["url"],
+            "url": url_of(attrs["kind"], node.split(":", 1)[1] if ":" in node else node) if url_of else None,
             "difficulty": attrs.get("difficulty"),
             "reading_time": attrs.get("reading_time"),
             "importance": importance.get(node),
@@ -562,13 +528,14 @@ def graph_to_json(g: KBGraph, kinds: set[str] | None = None) -> dict:
     return {"version": 1, "nodes": nodes, "edges": edges}
 
 
-def graph_for_export(g: KBGraph, kinds: set[str] | None = None) -> nx.DiGraph:
+def graph_for_export(g: KBGraph, kinds: set[str] | None = None,
+                     url_of: Callable[[str, str], str] | None = None) -> nx.DiGraph:
     """A copy of ``graph`` with scalar attributes only, for GraphML.
 
     GraphML holds neither lists nor None: topics become a comma-separated
     string and a missing value is left out, so numbers keep their types.
     """
-    data = graph_to_json(g, kinds)
+    data = graph_to_json(g, kinds, url_of)
     out = nx.DiGraph()
     for node in data["nodes"]:
         out.add_node(node["id"], **{k: _scalar(v) for k, v in node.items() if k != "id" and v is not None})

@@ -7,7 +7,7 @@ orders by it. The output depends only on the knowledge base (the feed's
 ``updated`` is the newest entry's date), so builds are reproducible.
 
 >>> from kbgen.core.kb import KnowledgeBase
->>> print(render_feed(KnowledgeBase(), None).splitlines()[1])
+>>> print(render_feed(KnowledgeBase(), None, lambda kind, ident: f"{kind}/{ident}/").splitlines()[1])
 <feed xmlns="http://www.w3.org/2005/Atom">
 """
 
@@ -16,13 +16,13 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import xml.etree.ElementTree as ET
-from typing import Iterable
+from typing import Callable, Iterable
 
 from kbgen.core.kb import KnowledgeBase
+from kbgen.core.kinds import KINDS
 from kbgen.core.models import Story, Summary
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-FEED_PATH = "feed.xml"
 MAX_ENTRIES = 50
 _EPOCH = "1970-01-01T00:00:00Z"
 # Code points XML 1.0 forbids even escaped.
@@ -55,12 +55,16 @@ def first_paragraph(body: str, limit: int = 400) -> str:
     return ""
 
 
+#: The kinds whose dated entries are news.
+FEED_KINDS = ("summary", "story")
+
+
 def iter_feed_items(kb: KnowledgeBase) -> Iterable[tuple[str, Summary | Story]]:
-    """``(section, entry)`` for dated summaries and stories, newest first, then by id."""
+    """``(kind, entry)`` for dated summaries and stories, newest first, then by section and id."""
     items: list[tuple[str, Summary | Story]] = []
-    items += [("summaries", s) for s in kb.summaries.values() if s.date]
-    items += [("stories", s) for s in kb.stories.values() if s.date]
-    items.sort(key=lambda item: (-item[1].date.toordinal(), item[0], item[1].id))
+    for kind in FEED_KINDS:
+        items += [(kind, s) for s in kb.table(kind).values() if s.date]
+    items.sort(key=lambda item: (-item[1].date.toordinal(), KINDS[item[0]].section, item[1].id))
     return items
 
 
@@ -72,25 +76,30 @@ def _url(site_url: str | None, rel: str) -> str:
     return rel or "./"
 
 
-def render_feed(kb: KnowledgeBase, site_url: str | None) -> str:
-    """The Atom XML of the feed. Without ``site_url``, links are relative to feed.xml and ids URNs."""
+def render_feed(kb: KnowledgeBase, site_url: str | None, url_of: Callable[[str, str], str],
+                feed_uri: str = "feed.xml") -> str:
+    """The Atom XML of the feed published at ``feed_uri`` (at the site's root).
+
+    Without ``site_url``, links are relative to the feed and ids are URNs.
+    ``url_of(kind, id)`` is the page URL of an entry (:func:`kbgen.site.urls.page_url`).
+    """
     feed = ET.Element("feed", xmlns=ATOM_NS)
     items = list(iter_feed_items(kb))[:MAX_ENTRIES]
     ET.SubElement(feed, "title").text = "Reading group: new summaries and stories"
     ET.SubElement(feed, "id").text = _url(site_url, "") if site_url else "urn:kbgen:feed"
     ET.SubElement(feed, "updated").text = _timestamp(items[0][1].date) if items else _EPOCH
-    ET.SubElement(feed, "link", rel="self", href=_url(site_url, FEED_PATH), type="application/atom+xml")
+    ET.SubElement(feed, "link", rel="self", href=_url(site_url, feed_uri), type="application/atom+xml")
     ET.SubElement(feed, "link", rel="alternate", href=_url(site_url, ""), type="text/html")
     ET.SubElement(feed, "generator").text = "kbgen"
-    for section, item in items:
-        feed.append(_entry(kb, section, item, site_url))
+    for kind, item in items:
+        feed.append(_entry(kb, kind, item, site_url, url_of(kind, item.id)))
     ET.indent(feed)
     return "<?xml version='1.0' encoding='utf-8'?>\n" + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def _entry(kb: KnowledgeBase, section: str, item: Summary | Story, site_url: str | None) -> ET.Element:
+def _entry(kb: KnowledgeBase, kind: str, item: Summary | Story, site_url: str | None, rel: str) -> ET.Element:
     entry = ET.Element("entry")
-    rel = f"{section}/{item.id}/"
+    section = KINDS[kind].section
     ET.SubElement(entry, "title").text = _clean(item.title)
     ET.SubElement(entry, "id").text = _url(site_url, rel) if site_url else f"urn:kbgen:{section}:{item.id}"
     ET.SubElement(entry, "link", rel="alternate", href=_url(site_url, rel), type="text/html")

@@ -250,7 +250,7 @@ def format_mermaid(plan: ReadingPlan, g: KBGraph) -> str:
 
 def format_bib(plan: ReadingPlan, g: KBGraph) -> str:
     """BibTeX of the path's papers, in reading order."""
-    from kbgen.parse.bibtex import format_bibtex
+    from kbgen.output.bibtex import format_bibtex
 
     papers = [g.kb.papers[s.id].model_dump() for s in plan.steps if s.id in g.kb.papers]
     return format_bibtex(papers) if papers else ""

@@ -1,24 +1,25 @@
-"""The ``kbgen`` MkDocs plugin: a thin adapter from MkDocs events to the pipeline.
+"""The ``kbgen`` MkDocs plugin: a thin adapter from MkDocs events to :mod:`kbgen.app`.
 
-- ``on_config`` loads and validates the knowledge base; errors abort the
-  build with every located diagnostic, warnings go to the
-  ``mkdocs.plugins.kbgen`` logger (so ``mkdocs build --strict`` counts them).
-  It also adds kbgen's stylesheet and scripts, and a nav of index pages when
-  ``mkdocs.yml`` has none (one entry per paper would make builds quadratic).
+- ``on_startup`` makes MkDocs keep one plugin instance across ``mkdocs serve``
+  rebuilds; the instance keeps nothing from one build to the next
+  (``on_post_build`` and ``on_build_error`` drop the build's knowledge base).
+- ``on_config`` loads the knowledge base (:func:`kbgen.app.load.load`);
+  errors abort the build with every located diagnostic, warnings go to the
+  ``mkdocs.plugins.kbgen`` logger (so ``mkdocs build --strict`` counts
+  them). It also adds kbgen's stylesheet and scripts, and a nav of index
+  pages when ``mkdocs.yml`` has none.
 - ``on_files`` adds every generated page and file in memory with
   ``File.generated`` and drops the YAML/BibTeX sources from the site.
 - ``on_page_markdown`` decorates contributed pages (header and footer) and
   adds the home page's counts, newest summaries and featured paths.
 - ``on_page_content`` passes the HTML of every contributor-written page
-  through an allowlist sanitiser (:mod:`kbgen.sanitizer`), behind the
-  validator's own checks.
+  through the allowlist sanitiser (:mod:`kbgen.site.sanitize`).
 - ``on_serve`` watches ``papers.yaml`` (the content is MkDocs' docs_dir).
-
-All logic lives in :mod:`kbgen.render`; this class only moves data.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 from pathlib import Path
@@ -31,35 +32,19 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from kbgen.core.diagnostics import format_text
-from kbgen.site.renderer import HOME_MARKER, SiteOptions, SiteRenderer  # noqa: F401 (HOME_MARKER is documented API)
+from kbgen.site.layout import SCRIPTS, SOURCE_SUFFIXES, STYLESHEETS, asset_uris, default_nav, nav_uris
+from kbgen.site.renderer import SiteOptions
+from kbgen.site.urls import HOME_URI
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.pages import Page
 
-log = logging.getLogger("mkdocs.plugins.kbgen")
+    from kbgen.app.load import Loaded
+    from kbgen.site.renderer import SiteRenderer
 
-#: Where kbgen's CSS and JavaScript live on the site.
-ASSETS_URI = "assets/kbgen"
-STYLESHEETS = ("kbgen.css",)
-#: Mermaid first: Material only fetches Mermaid from a CDN when ``window.mermaid`` is undefined.
-SCRIPTS = ("vendor/mermaid/mermaid.min.js", "kbgen.js")
-#: Sources that are inputs of the knowledge base, not pages: never copied to the site.
-SOURCE_SUFFIXES = (".yaml", ".yml", ".bib")
-#: The nav used when mkdocs.yml sets none: sections and index pages only.
-DEFAULT_NAV = [
-    {"Home": "index.md"},
-    {"Papers": "papers/index.md"},
-    {"Topics": "topics/index.md"},
-    {"Reading paths": "paths/index.md"},
-    {"Summaries": "summaries/index.md"},
-    {"Concepts": "concepts/index.md"},
-    {"Stories": "stories/index.md"},
-    {"Resources": "resources/index.md"},
-    {"Graph": "graph.md"},
-]
-NAV_URIS = frozenset(uri for entry in DEFAULT_NAV for uri in entry.values())
+log = logging.getLogger("mkdocs.plugins.kbgen")
 
 
 class KbgenConfig(base.Config):
@@ -82,33 +67,42 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def __init__(self) -> None:
         self.renderer: SiteRenderer | None = None
-        self.root: Path | None = None
         self.input_files: list[Path] = []
+        self._preloaded: Loaded | None = None
+
+    def preload(self, loaded: Loaded) -> None:
+        """Use ``loaded`` for the next build instead of loading the root again (``kbgen build``)."""
+        self._preloaded = loaded
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so that MkDocs keeps this instance across ``serve`` rebuilds."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        from kbgen.app.site import load_site_inputs
+        from kbgen.app.load import UnreadableRoot, load
+        from kbgen.app.sitebuild import make_renderer
 
-        self.root = Path(self.config.root or Path(config.config_file_path or ".").parent).resolve()
-        try:
-            kb, graph, diagnostics, self.input_files = load_site_inputs(self.root)
-        except OSError as exc:
-            raise PluginError(f"kbgen: cannot read the knowledge base at {self.root}: {exc}") from None
-        errors = [d for d in diagnostics if d.is_error]
-        if errors:
+        root = Path(self.config.root or Path(config.config_file_path or ".").parent).resolve()
+        loaded, self._preloaded = self._preloaded, None
+        if loaded is None or loaded.root.resolve() != root:
+            try:
+                loaded = load(root)
+            except (OSError, UnreadableRoot) as exc:
+                raise PluginError(f"kbgen: cannot read the knowledge base at {root}: {exc}") from None
+        if loaded.errors:
             raise PluginError("kbgen: the knowledge base has errors; fix them and build again:\n"
-                              + format_text(errors, summary=True).rstrip())
-        for diag in diagnostics:
+                              + format_text(loaded.errors, summary=True).rstrip())
+        for diag in loaded.diagnostics:
             log.warning(format_text([diag]).rstrip())
-        self.renderer = SiteRenderer(kb, graph, self.site_options(config))
-        config.extra_css[:0] = [f"{ASSETS_URI}/{name}" for name in STYLESHEETS]
-        config.extra_javascript[:0] = [f"{ASSETS_URI}/{name}" for name in SCRIPTS]
+        self.input_files = loaded.input_paths()
+        self.renderer = make_renderer(loaded, self.site_options(config))
+        config.extra_css[:0] = asset_uris(STYLESHEETS)
+        config.extra_javascript[:0] = asset_uris(SCRIPTS)
         if config.nav is None:
-            config.nav = [entry for entry in DEFAULT_NAV]
+            config.nav = default_nav()
         return config
 
     def site_options(self, config: MkDocsConfig) -> SiteOptions:
-        import datetime as dt
-
+        """The rendering choices of this plugin's options and of mkdocs.yml."""
         start = None
         if self.config.session_start:
             try:
@@ -120,23 +114,21 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                            session_minutes=self.config.session_minutes, session_start=start)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        from kbgen.app.site import read_package_assets
+        from kbgen.app.sitebuild import generated_files
 
         assert self.renderer is not None
         for file in list(files):
             if file.src_uri.endswith(SOURCE_SUFFIXES):
                 files.remove(file)
-        generated: dict[str, Any] = dict(self.renderer.render_site())
-        for name, data in read_package_assets().items():
-            generated[f"{ASSETS_URI}/{name}"] = data
-        for uri, content in generated.items():
+        listed = nav_uris()
+        for uri, content in generated_files(self.renderer).items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 # The contributor's own page wins over a generated one (e.g. their own papers/index.md).
                 log.info("kbgen: %s exists in the docs dir; not generating it", uri)
                 continue
             # Generated pages are reached through the index pages, never the nav: no "not in nav" notice.
-            inclusion = InclusionLevel.UNDEFINED if uri in NAV_URIS else InclusionLevel.NOT_IN_NAV
+            inclusion = InclusionLevel.UNDEFINED if uri in listed else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, uri, content=content, inclusion=inclusion))
         return files
 
@@ -148,7 +140,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             # Material prints the front-matter title unescaped into <title> and the header.
             page.meta["title"] = html.escape(page.meta["title"], quote=False)
         uri = page.file.src_uri
-        if uri == "index.md":
+        if uri == HOME_URI:
             return self.renderer.render_home(markdown)
         return self.renderer.decorate(uri, markdown)
 
@@ -165,3 +157,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if docs_dir not in path.resolve().parents:
                 server.watch(str(path))
         return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.renderer = None  # nothing of this build outlives it (serve keeps the instance)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.renderer = None

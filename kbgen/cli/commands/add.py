@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kbgen.cli.main import EXIT_ERRORS, UsageError, add_root_argument
+from kbgen.cli.common import EXIT_ERRORS, UsageError, add_root_argument
 
 NAME = "add"
 ORDER = 61
@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def parse_refs(refs: list[str]) -> list[tuple[str, str]]:
     """``[("arxiv", "1706.03762"), ("doi", "10.18653/v1/N19-1423")]``; :class:`UsageError` otherwise."""
-    from kbgen.io.http import parse_arxiv_id, parse_doi
+    from kbgen.core.identifiers import parse_arxiv_id, parse_doi
 
     parsed = []
     for ref in refs:
@@ -58,8 +58,9 @@ def parse_refs(refs: list[str]) -> list[tuple[str, str]]:
 
 def run(args: argparse.Namespace) -> int:
     from kbgen.app.import_plan import Candidate
-    from kbgen.io.http import RemoteError, fetch_arxiv, fetch_crossref, make_paper_id
-    from kbgen.cli.commands.import_bib import apply_import
+    from kbgen.app.adding import RemoteError, fetch_arxiv, fetch_crossref
+    from kbgen.core.identifiers import make_paper_id
+    from kbgen.cli.import_report import run_import
 
     refs = parse_refs(args.refs)
     if args.timeout <= 0:
@@ -87,5 +88,5 @@ def run(args: argparse.Namespace) -> int:
         taken.add(paper["id"])
         source = "arXiv API" if label.startswith("arxiv:") else "Crossref"
         candidates.append(Candidate(paper, source, 0, label, generated_id=True))
-    return apply_import(args.root, candidates, header="added by kbgen add", dry_run=args.dry_run)
+    return run_import(args.root, candidates, header="added by kbgen add", dry_run=args.dry_run)
 

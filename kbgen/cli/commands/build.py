@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
-from kbgen.cli.main import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
+from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
+from kbgen.cli.mkdocs_logging import configure_mkdocs_logging
 
 NAME = "build"
 ORDER = 40
@@ -29,18 +29,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kbgen.app.site import SiteError, build_site
+    from kbgen.app.build import build_site
+    from kbgen.app.mkdocs_config import SiteError
 
-    _, diags = load_checked(args)
-    if args.strict and diags:
+    loaded = load_checked(args)
+    if args.strict and loaded.diagnostics:
         from kbgen.core.diagnostics import FORMATTERS
 
-        sys.stderr.write(FORMATTERS["text"](diags, summary=True))
+        # Every warning, the graph's included, stops the build before MkDocs starts.
+        sys.stderr.write(FORMATTERS["text"](loaded.diagnostics, summary=True))
         sys.stderr.write("kbgen build: warnings count as errors with --strict\n")
         return EXIT_ERRORS
     configure_mkdocs_logging()
     try:
-        result = build_site(args.root, args.site_dir.resolve() if args.site_dir else None, strict=args.strict)
+        result = build_site(args.root, args.site_dir.resolve() if args.site_dir else None, strict=args.strict,
+                            loaded=loaded)
     except SiteError as exc:
         if "mkdocs.yml: no such file" in str(exc):
             raise UsageError(str(exc)) from None
@@ -49,25 +52,3 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     print(f"kbgen build: site built in {result.site_dir} ({result.seconds:.1f} s)", file=sys.stderr)
     return EXIT_OK
-
-
-def configure_mkdocs_logging(level: str = "WARNING") -> None:
-    """Show MkDocs' warnings the way ``mkdocs build`` does (``WARNING - message``)."""
-    logger = logging.getLogger("mkdocs")
-    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
-        handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        logger.addHandler(handler)
-    logger.setLevel(level)
-
-
-class _StderrHandler(logging.StreamHandler):
-    """Writes to whatever ``sys.stderr`` is at the time of each message."""
-
-    @property
-    def stream(self):
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value) -> None:
-        pass

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kbgen.cli.main import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
+from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
 
 NAME = "export"
 ORDER = 42
@@ -25,14 +25,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kbgen.app.site import SiteError, export_tree
+    from kbgen.app.export import export_tree
+    from kbgen.app.mkdocs_config import SiteError
 
-    load_checked(args)
+    loaded = load_checked(args)
     out = args.dir.resolve()
     if out == args.root.resolve() or (out.exists() and not out.is_dir()):
         raise UsageError(f"{args.dir}: choose an empty directory other than the knowledge base's root")
     try:
-        count = export_tree(args.root, out)
+        count = export_tree(loaded, out)
     except SiteError as exc:
         print(f"kbgen export: {exc}", file=sys.stderr)
         return EXIT_ERRORS

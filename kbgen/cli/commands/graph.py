@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from kbgen.cli.main import EXIT_OK, UsageError, add_root_argument, load_checked
+from kbgen.cli.common import EXIT_OK, UsageError, add_root_argument, load_checked
 
 NAME = "graph"
 ORDER = 23
@@ -19,7 +19,7 @@ DESCRIPTION = (
 
 
 def _kinds(value: str) -> set[str]:
-    from kbgen.graph.build import NODE_KINDS
+    from kbgen.core.kinds import NODE_KINDS
 
     kinds = {k.strip() for k in value.split(",") if k.strip()}
     wrong = sorted(kinds - set(NODE_KINDS))
@@ -39,17 +39,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kbgen.graph.build import build_graph, graph_for_export, graph_to_json, render_dot
+    from kbgen.graph.build import graph_for_export, graph_to_json, render_dot
+    from kbgen.site.urls import page_url
 
-    kb, _ = load_checked(args)
-    g = build_graph(kb)
+    g = load_checked(args).graph
     if args.format == "json":
-        text = json.dumps(graph_to_json(g, args.kinds), indent=1, ensure_ascii=False) + "\n"
+        text = json.dumps(graph_to_json(g, args.kinds, page_url), indent=1, ensure_ascii=False) + "\n"
     elif args.format == "dot":
         text = render_dot(g, args.kinds)
     else:
         import networkx as nx
 
-        text = "\n".join(nx.generate_graphml(graph_for_export(g, args.kinds))) + "\n"
+        text = "\n".join(nx.generate_graphml(graph_for_export(g, args.kinds, page_url))) + "\n"
     sys.stdout.write(text)
     return EXIT_OK

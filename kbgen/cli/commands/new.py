@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kbgen.cli.main import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_root
+from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load
 
 NAME = "new"
 ORDER = 60
@@ -39,11 +39,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kbgen.core.diagnostics import suggest
-    from kbgen.core.models import ID_RE, Resource
+    from kbgen.core.identifiers import ID_RE
+    from kbgen.core.models import Resource
     from kbgen.app.scaffold import relative_path, render_scaffold
-    from kbgen.parse.sources import write_new_file
+    from kbgen.io.atomic import write_new_file
 
-    kb, _ = load_root(args.root)
+    kb = load(args).kb
     kind = args.kind
     for value in filter(None, (args.id, args.file_id)):
         if not ID_RE.match(value) or len(value) > 80:

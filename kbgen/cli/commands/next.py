@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from kbgen.cli.main import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
+from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
 
 NAME = "next"
 ORDER = 21
@@ -29,21 +29,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kbgen.graph.build import build_graph
     from kbgen.reading.paths import UnknownIds, plan_frontier
 
     if args.n < 1:
         raise UsageError("-n must be at least 1")
     read = list(args.read)
     if args.read_file:
-        from kbgen.parse.sources import UnreadableFile, read_id_list
+        from kbgen.io.files import UnreadableFile, read_id_list
 
         try:
             read += read_id_list(args.read_file)
         except UnreadableFile as exc:
             raise UsageError(str(exc)) from None
-    kb, _ = load_checked(args)
-    g = build_graph(kb)
+    g = load_checked(args).graph
+    kb = g.kb
     try:
         suggestions = plan_frontier(g, read, limit=None)
     except UnknownIds as exc:

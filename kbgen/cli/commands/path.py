@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import date
 
-from kbgen.cli.main import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
+from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
 
 NAME = "path"
 ORDER = 20
@@ -65,7 +65,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kbgen.graph.build import build_graph
     from kbgen.reading.paths import UnknownIds
 
     if args.downstream and (args.targets or args.topic):
@@ -80,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
     if args.known_file:
         known += _read_ids(args.known_file)
 
-    kb, _ = load_checked(args)
-    g = build_graph(kb)
+    g = load_checked(args).graph
+    kb = g.kb
     try:
         if args.downstream:
             text = _downstream(g, args.downstream, args.format)
@@ -95,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read_ids(path: str) -> list[str]:
-    from kbgen.parse.sources import UnreadableFile, read_id_list
+    from kbgen.io.files import UnreadableFile, read_id_list
 
     try:
         return read_id_list(path)

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from kbgen.cli.main import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
+from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
 
 NAME = "related"
 ORDER = 22
@@ -28,12 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kbgen.core.diagnostics import suggest
-    from kbgen.graph.build import build_graph
     from kbgen.reading.related import compute_related
 
     if args.k < 1:
         raise UsageError("-k must be at least 1")
-    kb, _ = load_checked(args)
+    loaded = load_checked(args)
+    kb = loaded.kb
     if args.id not in kb.papers:
         what = kb.kind_of(args.id)
         if what:
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"kbgen related: unknown paper id {args.id!r}{suggest(args.id, kb.papers)}", file=sys.stderr)
         return EXIT_ERRORS
-    g = build_graph(kb)
+    g = loaded.graph
     found = compute_related(g, k=args.k, only=[args.id]).get(args.id, [])
     if args.format == "json":
         sys.stdout.write(json.dumps({"id": args.id, "related": [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kbgen.cli.main import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument
+from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument
 
 NAME = "schema"
 ORDER = 70
@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kbgen.app.schemas import render_schemas
-    from kbgen.parse.sources import write_atomic
+    from kbgen.io.atomic import write_atomic
 
     out = args.out if args.out is not None else args.root / "schemas"
     schemas = render_schemas()
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read(path: Path) -> str | None:
-    from kbgen.parse.sources import read_text
+    from kbgen.io.files import read_text
 
     try:
         return read_text(path)

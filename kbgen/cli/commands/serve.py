@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kbgen.cli.main import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
+from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
 
 NAME = "serve"
 ORDER = 41
@@ -26,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
-    from kbgen.app.site import SiteError, config_path
-    from kbgen.cli.commands.build import configure_mkdocs_logging
+    from kbgen.app.mkdocs_config import SiteError, config_path
+    from kbgen.cli.mkdocs_logging import configure_mkdocs_logging
 
     host, _, port = args.dev_addr.rpartition(":")
     if not host or not port.isdigit():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kbgen.cli.main import EXIT_ERRORS, EXIT_OK, add_root_argument, load_root, report
-from kbgen.core.diagnostics import count, sort_diagnostics
+from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, add_root_argument, load, report
+from kbgen.core.diagnostics import count
 
 NAME = "validate"
 ORDER = 10
@@ -27,29 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    kb, diags = load_root(args.root)
-    diags = sort_diagnostics(diags + graph_warnings(kb))
-    from kbgen.parse.sources import iter_input_files
-
-    report(diags, args.format, sys.stdout, files=sum(1 for _ in iter_input_files(args.root)))
-    errors, warnings = count(diags)
+    loaded = load(args)
+    report(loaded.diagnostics, args.format, sys.stdout, files=len(loaded.inputs))
+    errors, warnings = count(loaded.diagnostics)
     if errors or (args.strict and warnings):
         return EXIT_ERRORS
     return EXIT_OK
-
-
-def graph_warnings(kb) -> list:
-    """Warnings only the graph can find: citation cycles (KB024) and summary
-    prerequisites that would close a cycle (KB019 warning).
-
-    Cached next to the knowledge base: building the graph of 10,000 papers
-    takes ~1 s, more than a warm ``kbgen validate`` may (issue 8).
-    """
-    from kbgen.io.cache import remember_diagnostics
-
-    def compute() -> list:
-        from kbgen.graph.build import graph_diagnostics  # builds the graph only when there is a cycle
-
-        return graph_diagnostics(kb)
-
-    return remember_diagnostics(kb, "graph-warnings", compute)

@@ -1,0 +1,33 @@
+"""``kbgen export DIR``: the site's Markdown tree and an mkdocs.yml that builds it without kbgen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kbgen.app.load import Loaded
+from kbgen.app.mkdocs_config import SiteError, config_path, load_mkdocs_config
+from kbgen.app.sitebuild import generated_files, make_renderer
+from kbgen.core.diagnostics import format_text
+from kbgen.io.atomic import write_tree
+from kbgen.io.files import read_content_files, read_text
+from kbgen.site.export import PLUGIN_NAME, export_files
+from kbgen.site.renderer import SiteOptions
+
+
+def export_tree(loaded: Loaded, out_dir: Path) -> int:
+    """Write the site's Markdown tree and an mkdocs.yml without the kbgen plugin to ``out_dir``.
+
+    Returns the number of files written. ``out_dir/mkdocs.yml`` builds with
+    plain ``mkdocs build`` into ``out_dir/site``.
+    """
+    if loaded.errors:
+        raise SiteError("the knowledge base has errors:\n" + format_text(loaded.errors, summary=True).rstrip())
+    config_file = config_path(loaded.root)
+    config = load_mkdocs_config(config_file)
+    plugin = config.plugins.get(PLUGIN_NAME)
+    options = plugin.site_options(config) if plugin is not None else SiteOptions(site_url=config.site_url)
+    renderer = make_renderer(loaded, options)
+    tree = export_files(renderer, read_content_files(Path(config.docs_dir)), generated_files(renderer),
+                        read_text(config_file))
+    write_tree(out_dir, tree)
+    return len(tree)

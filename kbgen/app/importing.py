@@ -1,0 +1,117 @@
+"""Importing papers into papers.yaml (``kbgen import-bib`` and ``kbgen add``): plan, check, append.
+
+The plan (:mod:`kbgen.app.import_plan`) decides what is new; this use case
+checks that the new entries bring no error into the knowledge base and then
+appends them atomically, keeping every existing byte. The caller prints the
+:class:`ImportOutcome`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kbgen.app.import_plan import AppendError, Candidate, ImportPlan, new_errors, plan_import
+from kbgen.app.load import load_sources
+from kbgen.check.validate import build_knowledge_base
+from kbgen.core.diagnostics import Diagnostic
+from kbgen.core.kinds import PAPERS_FILE
+from kbgen.io.atomic import FileChangedError, append_papers
+from kbgen.io.files import UnreadableFile, UnreadableRoot, read_named_file, read_papers_text
+from kbgen.parse.bibfields import record_to_paper
+from kbgen.parse.bibtex import parse_bibtex
+from kbgen.parse.located import parse_yaml
+from kbgen.parse.sources import Sources, decode_text
+
+
+class ImportUsageError(Exception):
+    """An input or papers.yaml cannot be read or written (bad usage: exit 2)."""
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did: ``failed`` is one line when nothing could be written."""
+
+    plan: ImportPlan | None = None
+    #: Errors that stopped the import (of the input, or brought into the knowledge base).
+    errors: list[Diagnostic] = field(default_factory=list)
+    failed: str | None = None
+    written: bool = False
+
+
+def read_bib_candidates(path: Path, with_abstract: bool = False) -> tuple[list[Candidate], list[Diagnostic]]:
+    """The papers of a .bib file named on the command line, and its diagnostics.
+
+    The authors' abstracts are dropped unless ``with_abstract``: papers.yaml
+    holds the group's own paraphrase.
+    """
+    name = str(path)
+    try:
+        data = read_named_file(path)
+    except UnreadableFile as exc:
+        raise ImportUsageError(f"cannot read {name}: {exc.reason}") from None
+    text, diags = decode_text(data, name)
+    if text is None:
+        return [], diags
+    records, bib_diags = parse_bibtex(text, name)
+    candidates = []
+    for rec in records:
+        paper = record_to_paper(rec)
+        if not with_abstract:
+            paper.pop("abstract", None)
+        candidates.append(Candidate(paper, name, rec.line, f"entry '{rec.key}'"))
+    return candidates, bib_diags
+
+
+def import_candidates(root: Path, candidates: list[Candidate], *, header: str, dry_run: bool,
+                      source_warnings: list[Diagnostic] | None = None) -> ImportOutcome:
+    """Plan, check and (unless ``dry_run``) append the new candidates to ``root/papers.yaml``."""
+    if not root.is_dir():
+        raise ImportUsageError(f"{root}: not a directory")
+    try:
+        sources = load_sources(root)
+    except UnreadableRoot:
+        sources = Sources(root)  # an empty directory: the import starts papers.yaml
+    kb, before = build_knowledge_base(sources)
+    try:
+        old_text = read_papers_text(root)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportUsageError(f"cannot read {PAPERS_FILE}: {exc}") from None
+    try:
+        plan = plan_import(kb, old_text, candidates, header=header)
+    except AppendError as exc:
+        return ImportOutcome(failed=str(exc))
+    plan.diagnostics = (source_warnings or []) + plan.diagnostics
+    outcome = ImportOutcome(plan)
+    if plan.errors:
+        outcome.errors = plan.errors
+        return outcome
+    if plan.text:
+        introduced = _errors_introduced(sources, before, (old_text or "") + plan.text)
+        if introduced:
+            outcome.errors = introduced
+            outcome.failed = (f"the new entries would bring {len(introduced)} error(s) into the knowledge base "
+                              f"(lines of {PAPERS_FILE} as it would be)")
+            return outcome
+    if dry_run or not plan.text:
+        return outcome
+    try:
+        append_papers(root, plan.text, expected=old_text or "")
+    except FileChangedError as exc:
+        outcome.failed = str(exc)
+        return outcome
+    except OSError as exc:
+        raise ImportUsageError(f"cannot write {PAPERS_FILE}: {exc.strerror or exc}; nothing written") from None
+    outcome.written = True
+    return outcome
+
+
+def _errors_introduced(sources: Sources, before: list[Diagnostic], new_text: str) -> list[Diagnostic]:
+    """Errors the knowledge base would have with ``new_text`` as papers.yaml that it has not now."""
+    papers_doc = parse_yaml(new_text, PAPERS_FILE)
+    trial = dataclasses.replace(
+        sources, papers=papers_doc,
+        diagnostics=[d for d in sources.diagnostics if d.file != PAPERS_FILE] + papers_doc.diagnostics)
+    _, after = build_knowledge_base(trial)
+    return new_errors(before, after)

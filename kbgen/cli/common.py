@@ -1,0 +1,61 @@
+"""What every command shares: exit codes, ``--root``, loading with errors reported, output.
+
+Commands import this module and :mod:`kbgen.app`; :mod:`kbgen.cli.main`
+imports the commands. Nothing here imports back from either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from kbgen.core.diagnostics import FORMATTERS, Diagnostic
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad usage or unreadable input: printed as one line, exit code 2."""
+
+
+def add_root_argument(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """The ``--root DIR`` option, accepted before the command (``top``) or after it."""
+    parser.add_argument("--root", type=Path, metavar="DIR",
+                        # After the command it overrides a --root given before it; absent, it leaves it.
+                        default=Path(".") if top else argparse.SUPPRESS,
+                        help="the knowledge base to work on (default: the current directory)")
+
+
+def load(args: argparse.Namespace):
+    """Load ``args.root`` (:func:`kbgen.app.load.load`); an unreadable root is a :class:`UsageError`."""
+    from kbgen.app.load import UnreadableRoot, load as load_root
+
+    try:
+        return load_root(args.root)
+    except UnreadableRoot as exc:
+        raise UsageError(str(exc)) from None
+
+
+def load_checked(args: argparse.Namespace, stream: TextIO | None = None):
+    """Load ``args.root`` for a command that needs a valid knowledge base.
+
+    Returns the :class:`kbgen.app.load.Loaded`; raises :class:`SystemExit`
+    with code 1 after printing the errors when the knowledge base has any.
+    """
+    loaded = load(args)
+    if loaded.errors:
+        out = stream or sys.stderr
+        out.write(FORMATTERS["text"](loaded.errors, summary=True))
+        out.write("kbgen: fix these errors first ('kbgen validate' lists them)\n")
+        raise SystemExit(EXIT_ERRORS)
+    return loaded
+
+
+def report(diags: list[Diagnostic], fmt: str, stream: TextIO, files: int | None = None) -> None:
+    """Write diagnostics in one of the formats text, github, json (text ends with a summary)."""
+    if fmt == "text":
+        stream.write(FORMATTERS["text"](diags, summary=True, files=files))
+    else:
+        stream.write(FORMATTERS[fmt](diags))

@@ -1,0 +1,170 @@
+r"""BibTeX records to kbgen paper fields: names, arXiv ids and DOIs wherever exporters put them.
+
+>>> from kbgen.parse.bibtex import parse_bibtex
+>>> records, _ = parse_bibtex('@article{Vaswani2017, title={Attention Is All You {N}eed},'
+...                           ' author={Vaswani, Ashish and Kaiser, {\\L}ukasz}, year=2017}', "x.bib")
+>>> paper = record_to_paper(records[0])
+>>> paper["id"], paper["title"], paper["authors"], paper["year"]
+('vaswani2017', 'Attention Is All You Need', ['Ashish Vaswani', 'Łukasz Kaiser'], 2017)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from kbgen.core.identifiers import (
+    ARXIV_IN_TEXT_RE,
+    DOI_RE,
+    bare_doi,
+    normalise_arxiv,
+    slugify,
+)
+from kbgen.parse.bibtex import BibRecord
+from kbgen.parse.latex import decode_latex
+
+__all__ = ["extract_arxiv", "record_to_paper", "split_names"]
+
+_WS_RE = re.compile(r"\s+")
+_NAME_SEP_RE = re.compile(r"\s+and\s+", re.IGNORECASE)
+_HTTP_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
+def record_to_paper(rec: BibRecord) -> dict:
+    """The kbgen paper fields (DESIGN.md section 2) a BibTeX record provides; absent ones omitted.
+
+    >>> rec = BibRecord("DBLP:journals/corr/abs-1810-04805", "article",
+    ...     {"title": "BERT", "journal": "CoRR", "volume": "abs/1810.04805", "year": "2018"}, 1, {}, "")
+    >>> record_to_paper(rec)
+    {'id': 'dblp-journals-corr-abs-1810-04805', 'title': 'BERT', 'year': 2018, 'venue': 'arXiv', 'arxiv': '1810.04805', 'bibtex_key': 'DBLP:journals/corr/abs-1810-04805'}
+    """
+    f = rec.fields
+    paper: dict[str, Any] = {"id": slugify(rec.key)}
+    if f.get("title"):
+        paper["title"] = f["title"]
+    authors = split_names(rec.raw_fields.get("author", f.get("author", "")))
+    if authors:
+        paper["authors"] = authors
+    if f.get("year"):
+        paper["year"] = int(f["year"]) if f["year"].isascii() and f["year"].isdigit() else f["year"]
+    arxiv = extract_arxiv(f)
+    venue = _venue(f, arxiv)
+    if venue:
+        paper["venue"] = venue
+    if arxiv:
+        paper["arxiv"] = arxiv
+    doi = bare_doi(f.get("doi")) or bare_doi(f.get("url")) or _doi_key(rec.key)
+    if doi:
+        paper["doi"] = doi
+    for name in ("url", "pdf"):
+        if _HTTP_RE.match(f.get(name, "")):
+            paper[name] = f[name]
+    if f.get("abstract"):
+        paper["abstract"] = f["abstract"]
+    paper["bibtex_key"] = rec.key
+    return paper
+
+
+def _doi_key(key: str) -> str | None:
+    """Springer's export has no doi field but uses the DOI as the citation key."""
+    return key if DOI_RE.match(key) else None
+
+
+def split_names(raw: str) -> list[str]:
+    """BibTeX name list -> ``["First Last", ...]``; ``others`` dropped, ``{Corporate Names}`` kept.
+
+    >>> split_names(r"Kaiser, {\\L}ukasz and {Google Brain Team} and J{\\'e}gou, Herv{\\'e} and others")
+    ['Łukasz Kaiser', 'Google Brain Team', 'Hervé Jégou']
+    """
+    names = []
+    for part in _split_top_level(raw.strip(), _AND_SPLIT_RE):
+        part = part.strip()
+        if not part or part.lower() == "others":
+            continue
+        name = _WS_RE.sub(" ", decode_latex(_reorder_name(part))).strip(" ,")
+        if name:
+            names.append(name)
+    return names
+
+
+def _reorder_name(name: str) -> str:
+    """``von Last, First`` -> ``First von Last``; ``von Last, Jr, First`` -> ``First von Last, Jr``."""
+    if "," not in name:
+        return name
+    parts = [p.strip() for p in _split_top_level(name, _COMMA_SPLIT_RE)]
+    if len(parts) == 2 and parts[1]:
+        return f"{parts[1]} {parts[0]}"
+    if len(parts) >= 3:
+        return f"{parts[2]} {parts[0]}, {parts[1]}" if parts[1] else f"{parts[2]} {parts[0]}"
+    return parts[0]
+
+
+# Separators are captured so that pieces split inside braces can be glued back.
+_AND_SPLIT_RE = re.compile(r"(\s+and\s+)", re.IGNORECASE)
+_COMMA_SPLIT_RE = re.compile(r"(,)")
+
+
+def _split_top_level(text: str, sep: re.Pattern[str]) -> list[str]:
+    """Split ``text`` on ``sep`` where it is outside braces (``{Barnes and Noble}`` is one name).
+
+    Splitting everywhere and re-joining the pieces that end inside braces keeps
+    the scan in C (``re.split``, ``str.count``); this runs for every author list.
+    """
+    parts = sep.split(text)
+    if len(parts) == 1 or "{" not in text:
+        return parts[::2]
+    pieces = []
+    current = parts[0]
+    depth = current.count("{") - current.count("}")
+    for i in range(1, len(parts), 2):
+        separator, following = parts[i], parts[i + 1]
+        balance = following.count("{") - following.count("}")
+        if depth > 0:
+            current += separator + following
+            depth += balance
+        else:
+            pieces.append(current)
+            current, depth = following, balance
+    pieces.append(current)
+    return pieces
+
+
+def extract_arxiv(f: Mapping[str, str]) -> str | None:
+    """The arXiv id wherever an exporter put it (arXiv, DBLP, Scholar, Zotero, ACL styles).
+
+    >>> extract_arxiv({"journal": "arXiv preprint arXiv:1412.6980"})
+    '1412.6980'
+    """
+    prefix = (f.get("archiveprefix") or f.get("eprinttype") or "").strip().lower()
+    eprint = f.get("eprint", "")
+    if eprint and (prefix == "arxiv" or not prefix):
+        found = normalise_arxiv(eprint)
+        if found:
+            return found
+    if (f.get("journal") or "").strip().lower() == "corr":
+        found = normalise_arxiv(re.sub(r"^abs/", "", f.get("volume", "").strip()))
+        if found:
+            return found
+    for name in ("journal", "booktitle", "note", "howpublished", "publisher"):
+        m = ARXIV_IN_TEXT_RE.search(f.get(name, ""))
+        if m:
+            return m.group(1)
+    for name in ("url", "pdf", "note", "howpublished", "doi"):
+        found = normalise_arxiv(f.get(name)) if f.get(name) else None
+        if found:
+            return found
+    return None
+
+
+_ARXIV_VENUE_RE = re.compile(r"^(?:corr|arxiv\b.*|arxiv e-prints)$", re.IGNORECASE)
+
+
+def _venue(f: Mapping[str, str], arxiv: str | None) -> str | None:
+    """booktitle, journal, then publisher or howpublished; CoRR and arXiv preprints are "arXiv"."""
+    for name in ("booktitle", "journal", "journaltitle", "publisher", "howpublished"):
+        value = (f.get(name) or "").strip()
+        if value and "://" not in value:
+            return "arXiv" if _ARXIV_VENUE_RE.match(value) else value
+    if arxiv and (f.get("archiveprefix") or f.get("eprinttype") or "").strip().lower() == "arxiv":
+        return "arXiv"
+    return None

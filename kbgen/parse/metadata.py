@@ -1,0 +1,148 @@
+"""Paper metadata from an arXiv API Atom feed or a Crossref work: pure parsers of the responses.
+
+Results are plain paper-field dicts (``title``, ``authors``, ``year``,
+``venue``, ``arxiv``, ``doi``, ``url``, ``abstract``); choosing an ``id`` is
+the caller's job (:func:`kbgen.core.identifiers.make_paper_id`). A response
+that is not what the service promises raises :class:`MalformedResponse`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from kbgen.core.identifiers import DOI_RE
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_ARXIV = "{http://arxiv.org/schemas/atom}"
+_ABS_URL = re.compile(r"arxiv\.org/abs/(.+?)(v\d+)?$")
+
+
+class MalformedResponse(ValueError):
+    """The response cannot be read as the service's format; ``str()`` is one line."""
+
+
+def parse_arxiv_atom(data: bytes, url: str = "arXiv API") -> dict[str, dict]:
+    """Paper fields by bare arXiv id from an arXiv API Atom document."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import ElementTree as SafeET
+    from defusedxml.common import DefusedXmlException
+
+    try:
+        root = SafeET.fromstring(data)
+    except DefusedXmlException as exc:
+        raise MalformedResponse(f"arXiv API: refused unsafe XML from {url} ({type(exc).__name__})") from None
+    except ParseError as exc:  # the text is not XML
+        raise MalformedResponse(f"arXiv API: malformed XML from {url}: {exc}") from None
+    if root.tag != f"{_ATOM}feed":
+        raise MalformedResponse(f"arXiv API: expected an Atom feed from {url}, got <{root.tag}>")
+    papers: dict[str, dict] = {}
+    for entry in root.findall(f"{_ATOM}entry"):
+        entry_id = _text(entry, f"{_ATOM}id")
+        if "api/errors" in entry_id:  # the API reports a bad query as an entry titled "Error"
+            summary = _text(entry, f"{_ATOM}summary") or "error"
+            raise MalformedResponse(f"arXiv API: {summary} ({url})")
+        match = _ABS_URL.search(entry_id)
+        if not match:
+            raise MalformedResponse(f"arXiv API: an entry without an arXiv id in {url}")
+        paper = _arxiv_entry(entry, match.group(1))
+        papers[match.group(1)] = paper
+    return papers
+
+
+def _text(element: Any, path: str) -> str:
+    found = element.find(path)
+    return " ".join((found.text or "").split()) if found is not None else ""
+
+
+def _arxiv_entry(entry: Any, arxiv_id: str) -> dict:
+    title = _text(entry, f"{_ATOM}title")
+    if not title:
+        raise MalformedResponse(f"arXiv API: entry {arxiv_id} has no title")
+    authors = [_text(a, f"{_ATOM}name") for a in entry.findall(f"{_ATOM}author")]
+    paper: dict[str, Any] = {"title": title, "authors": [a for a in authors if a]}
+    published = _text(entry, f"{_ATOM}published")
+    if re.match(r"^\d{4}-", published):
+        paper["year"] = int(published[:4])
+    journal = _text(entry, f"{_ARXIV}journal_ref")
+    if journal:
+        paper["venue"] = journal
+    paper["arxiv"] = arxiv_id
+    doi = _text(entry, f"{_ARXIV}doi")
+    if doi and DOI_RE.match(doi):
+        paper["doi"] = doi
+    paper["url"] = f"https://arxiv.org/abs/{arxiv_id}"
+    paper["pdf"] = f"https://arxiv.org/pdf/{arxiv_id}"
+    abstract = _text(entry, f"{_ATOM}summary")
+    if abstract:
+        paper["abstract"] = abstract
+    return paper
+
+
+def parse_crossref_work(data: bytes, doi: str, url: str = "Crossref") -> dict:
+    """Paper fields from a Crossref work response."""
+    try:
+        payload = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        raise MalformedResponse(f"Crossref: malformed JSON from {url}: {exc}") from None
+    message = payload.get("message") if isinstance(payload, dict) else None
+    if not isinstance(message, dict):
+        raise MalformedResponse(f"Crossref: the response from {url} has no 'message' object")
+    titles = message.get("title")
+    title = titles[0] if isinstance(titles, list) and titles and isinstance(titles[0], str) else ""
+    title = " ".join(title.split())
+    if not title:
+        raise MalformedResponse(f"Crossref: work {doi} has no title ({url})")
+    paper: dict[str, Any] = {"title": title, "authors": _crossref_authors(message.get("author"))}
+    year = _crossref_year(message)
+    if year:
+        paper["year"] = year
+    venue = _first_string(message.get("container-title")) or _first_string(message.get("event", {}).get("name")
+                                                                             if isinstance(message.get("event"), dict)
+                                                                             else None)
+    if venue:
+        paper["venue"] = venue
+    found_doi = message.get("DOI") if isinstance(message.get("DOI"), str) else doi
+    paper["doi"] = found_doi if DOI_RE.match(found_doi) else doi
+    link = message.get("URL")
+    if isinstance(link, str) and link.startswith(("http://", "https://")):
+        paper["url"] = link
+    abstract = message.get("abstract")
+    if isinstance(abstract, str):
+        text = " ".join(re.sub(r"<[^>]{0,200}>", " ", abstract).split())
+        if text:
+            paper["abstract"] = text
+    return paper
+
+
+def _first_string(value: Any) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _crossref_authors(value: Any) -> list[str]:
+    names = []
+    for person in value if isinstance(value, list) else []:
+        if not isinstance(person, dict):
+            continue
+        parts = [person.get("given"), person.get("family")]
+        name = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+        name = name or (person.get("name") if isinstance(person.get("name"), str) else "")
+        if name:
+            names.append(name)
+    return names
+
+
+def _crossref_year(message: dict) -> int | None:
+    for key in ("published-print", "published-online", "issued", "created"):
+        parts = message.get(key, {}).get("date-parts") if isinstance(message.get(key), dict) else None
+        try:
+            year = parts[0][0]
+        except (TypeError, IndexError, KeyError):
+            continue
+        if isinstance(year, int):
+            return year
+    return None

@@ -217,7 +217,7 @@ def test_add_bad_references_are_usage_errors(tmp_path, capsys, ref):
 # -- new -------------------------------------------------------------------
 
 @pytest.mark.parametrize("argv", [
-    ["summary", "lstm", "--contributor", "Ada"],
+    ["summary", "luong-attention", "--contributor", "Ada"],
     ["concept", "weight-decay-intuition", "--title", "Layer normalisation"],
     ["story", "schmidhuber-and-lstm", "--paper", "lstm"],
     ["resource", "distill-pub", "--url", "https://distill.pub/", "--resource-kind", "article"],
@@ -244,12 +244,13 @@ def test_new_refuses_to_overwrite(tmp_path, capsys):
     code, _, err = _run(capsys, "new", "concept", "weight-decay-intuition", "--root", root)
     assert code == 1 and "already used" in err
     assert target.read_bytes() == before
-    code, _, err = _run(capsys, "new", "summary", "lstm", "--root", root)
+    code, _, err = _run(capsys, "new", "summary", "luong-attention", "--root", root)
     assert code == 0
-    code, _, err = _run(capsys, "new", "summary", "lstm", "--root", root)
+    code, _, err = _run(capsys, "new", "summary", "luong-attention", "--root", root)
     assert code == 1 and "already has a summary" in err
-    code, out, _ = _run(capsys, "new", "summary", "lstm", "--file-id", "lstm-second-look", "--root", root)
-    assert code == 0 and out == "created content/summaries/lstm-second-look.md\n"
+    code, out, _ = _run(capsys, "new", "summary", "luong-attention", "--file-id", "luong-second-look",
+                        "--root", root)
+    assert code == 0 and out == "created content/summaries/luong-second-look.md\n"
     assert _errors(root) == []
 
 

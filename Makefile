@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: site serve test validate bench bench-full clean
+.PHONY: site serve test test-fast lint validate bench bench-full clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,18 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/kbgen serve
 
-test: $(TSTAMP)
+# The whole suite: the architecture guards, then every test (browser and slow ones included).
+test: lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# For contributors: the guards and every test but the browser and whole-site ones (under a minute).
+test-fast: lint
+	$(BIN)/python -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
+
+# The layers contract (pyproject.toml [tool.importlinter]) and ruff.
+lint: $(TSTAMP)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check kbgen tests benchmarks
 
 # Benchmarks (issue 8): scratch files go to benchmarks/out/ (git-ignored).
 bench: $(TSTAMP)
@@ -40,4 +50,4 @@ bench-full: $(TSTAMP)
 	$(BIN)/python benchmarks/run.py --sizes 1000,10000,100000 --json benchmarks/out/bench-full.json
 
 clean:
-	rm -rf site .kbgen-cache .pytest_cache
+	rm -rf site .pytest_cache

@@ -298,7 +298,8 @@ def _bib_entry(rng: random.Random, k: int, style: str, people: list, title: str,
     if style == "dblp":
         key = f"DBLP:conf/{venue.lower()}/{people[0][1].capitalize()}{k}{year % 100:02d}"
         extra = f"  doi          = {{{doi}}},\n" if doi else ""
-        return (f"@inproceedings{{{key},\n  author       = {{{authors.replace(' and ', ' and' + chr(10) + '                  ')}}},\n"
+        wrapped = authors.replace(" and ", " and" + chr(10) + " " * 18)
+        return (f"@inproceedings{{{key},\n  author       = {{{wrapped}}},\n"
                 f"  title        = {{{_latex_title(title)}}},\n  booktitle    = {{Proceedings of {venue} {year}}},\n"
                 f"  pages        = {{{k % 900 + 1}--{k % 900 + 12}}},\n  publisher    = {{{{PMLR}}}},\n"
                 f"  year         = {{{year}}},\n{extra}"

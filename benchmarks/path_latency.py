@@ -11,7 +11,7 @@ shape the ancestors of paper ``i`` are nearly all papers before it, so a
 target with a given number of ancestors is found by position and then
 measured exactly.
 
-It times building the models and the graph (:func:`kbgen.graph.build.build_graph`),
+It times building the models and the graph (:func:`kbgen.graph.build_graph`),
 then ``plan_path`` to a target with ~200 ancestors (goal <= 50 ms) and to one
 with ~16,000 (goal <= 1 s), with and without a known set: the first query's
 wall time on the fresh graph, then the median wall and CPU time of
@@ -37,9 +37,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kbgen.graph.build import build_graph  # noqa: E402
 from kbgen.core.kb import KnowledgeBase  # noqa: E402
 from kbgen.core.models import Paper  # noqa: E402
+from kbgen.graph import build_graph  # noqa: E402
 from kbgen.reading.paths import plan_path  # noqa: E402
 
 WINDOW = 60
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         ("~16,000 ancestors, 1,143 known", large, large_anc, known_large, False, 1000),
     ]
     for label, target, ancestors, known, hard, goal in cases:
-        timing = timed_query(lambda: plan_path(g, [target], known, hard_only=hard), args.repeat)
+        timing = timed_query(lambda t=target, k=known, h=hard: plan_path(g, [t], k, hard_only=h), args.repeat)
         plan = timing.pop("result")
         queries.append({"label": label, "target": target, "ancestors": ancestors, "known": len(known),
                         "hard_only": hard, "steps": len(plan.steps), **timing,

@@ -161,7 +161,8 @@ def bench_size(n: int, work: Path, env: dict, args, missing: dict[str, str]) -> 
     t0 = time.perf_counter()
     subprocess.run([PY, str(HERE / "generate.py"), "--papers", str(n), "--seed", str(SEED), "--out", str(kb)],
                    check=True, env=env, stderr=subprocess.DEVNULL)
-    res: dict = {"papers": n, "generate_s": time.perf_counter() - t0, "input_bytes": dir_bytes(kb) - (kb / "refs.bib").stat().st_size}
+    res: dict = {"papers": n, "generate_s": time.perf_counter() - t0,
+                 "input_bytes": dir_bytes(kb) - (kb / "refs.bib").stat().st_size}
     kbgen = kbgen_cmd()
     only = args.only
     build_repeat = args.build_repeat if n < 10_000 else args.build_repeat_large

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kbgen.graph.build import KBGraph, build_graph
 from kbgen.core.kb import KnowledgeBase, Origin
 from kbgen.core.models import Concept, Paper, ReadingPath, Resource, Story, Summary, Topic
+from kbgen.graph import KBGraph, build_graph
 
 
 def make_kb(papers=(), concepts=(), stories=(), resources=(), summaries=(), topics=(), paths=()) -> KnowledgeBase:

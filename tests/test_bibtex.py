@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from kbgen.core.identifiers import normalise_arxiv, normalise_doi, normalise_title
 from kbgen.core.identifiers import slugify as slugify_key
 from kbgen.output.bibtex import format_bibtex
-from kbgen.parse.latex import decode_latex
 from kbgen.parse.bibfields import record_to_paper, split_names
 from kbgen.parse.bibtex import BibRecord, evaluate_value, parse_bibtex
+from kbgen.parse.latex import decode_latex
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bib"
 PAPER_FIELDS = {"id", "title", "authors", "year", "venue", "arxiv", "doi", "url", "pdf", "code",

@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 
 from kbgen.core.diagnostics import (
-    CODES, Diagnostic, count, error, format_github, format_json, format_text, sort_diagnostics, suggest, warning,
+    CODES,
+    Diagnostic,
+    count,
+    error,
+    format_github,
+    format_json,
+    format_text,
+    sort_diagnostics,
+    suggest,
+    warning,
 )
 
 D1 = error("content/summaries/vit.md", 3, 8, "KB004", "unknown paper id 'vit-2020'; did you mean 'vit'?")

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime
 import xml.etree.ElementTree as ET
 
-from kbgen.output.feed import first_paragraph, render_feed as _render_feed
+from kbgen.core.kb import KnowledgeBase
+from kbgen.core.models import Paper, Story, Summary, Topic
+from kbgen.output.feed import first_paragraph
+from kbgen.output.feed import render_feed as _render_feed
 from kbgen.site.urls import FEED_URI, page_url
 
 
 def render_feed(kb, site_url):
     return _render_feed(kb, site_url, page_url, FEED_URI)
-from kbgen.core.kb import KnowledgeBase
-from kbgen.core.models import Paper, Story, Summary, Topic
+
 
 A = "{http://www.w3.org/2005/Atom}"
 

@@ -13,8 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kbgen.graph.build
+import kbgen.graph.cycles
+import kbgen.graph.export
+from kbgen.graph import build_graph, graph_for_export, graph_to_json, order_topologically, render_dot
 from kbgen.site.urls import page_url
-from kbgen.graph.build import build_graph, graph_for_export, graph_to_json, order_topologically, render_dot
 
 from .graphkit import graph_of, make_kb
 
@@ -225,7 +227,7 @@ def test_effective_year_of_undated_entries(data) -> None:
 
 
 def test_graph_diagnostics_matches_the_built_graph() -> None:
-    from kbgen.graph.build import graph_diagnostics
+    from kbgen.graph import graph_diagnostics
 
     acyclic = make_kb(papers=[{"id": "a", "year": 2000}, {"id": "b", "year": 2001, "cites": ["a"]}])
     assert graph_diagnostics(acyclic) == []

@@ -9,8 +9,6 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbgen.parse.bibfields import record_to_paper
-from kbgen.parse.bibtex import parse_bibtex
 from kbgen.app.import_plan import (
     SCHEMA_LINE,
     AppendError,
@@ -22,6 +20,8 @@ from kbgen.app.import_plan import (
     render_entry,
 )
 from kbgen.core.kb import KnowledgeBase
+from kbgen.parse.bibfields import record_to_paper
+from kbgen.parse.bibtex import parse_bibtex
 from tests.kbload import load_kb
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

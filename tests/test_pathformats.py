@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 import kbgen.output.planformats
-from kbgen.graph.build import build_graph
+from kbgen.graph import build_graph
 from kbgen.output.planformats import (
     escape_mermaid,
     format_bib,

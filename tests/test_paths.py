@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kbgen.reading.paths
-from kbgen.graph.build import build_graph
+from kbgen.graph import build_graph
 from kbgen.reading.paths import (
     ReadingPlan,
     Step,

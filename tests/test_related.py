@@ -7,7 +7,7 @@ import random
 import time
 
 import kbgen.reading.related
-from kbgen.graph.build import build_graph
+from kbgen.graph import build_graph
 from kbgen.reading.related import compute_related
 
 from .graphkit import make_kb

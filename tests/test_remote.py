@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from kbgen.app.adding import ARXIV_API, RemoteError, arxiv_base, crossref_base, fetch_arxiv, fetch_crossref
 from kbgen.core.identifiers import make_paper_id, parse_arxiv_id, parse_doi
 from kbgen.parse.metadata import MalformedResponse, parse_arxiv_atom, parse_crossref_work
+
 from .recorded_http import start_server, stop_server
 
 TIMEOUT = 0.5

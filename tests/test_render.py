@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from kbgen.graph.build import build_graph
+from kbgen.app.sitebuild import read_templates
 from kbgen.core.kb import KnowledgeBase
 from kbgen.core.models import Concept, Paper, ReadingPath, Summary, Topic
-from kbgen.app.sitebuild import read_templates
+from kbgen.graph import build_graph
 from kbgen.output.mermaid import mermaid_label
+from kbgen.site.escaping import escape_code_block, escape_markdown, escape_url, safe_url
 from kbgen.site.links import split_title
 from kbgen.site.renderer import SiteOptions, SiteRenderer
 from kbgen.site.urls import page_uri, relative_link
-from kbgen.site.escaping import escape_code_block, escape_markdown, escape_url, safe_url
 from tests.kbload import load_kb
 
 from .conftest import GOLDEN, check_golden
@@ -197,8 +197,8 @@ def test_links_between_pages_are_relative_md_links():
 def test_doctests():
     import doctest
 
-    import kbgen.site.renderer
     import kbgen.site.escaping
+    import kbgen.site.renderer
 
     for module in (kbgen.site.renderer, kbgen.site.escaping):
         assert doctest.testmod(module).failed == 0

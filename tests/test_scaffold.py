@@ -7,9 +7,9 @@ import datetime
 import pytest
 import yaml
 
+from kbgen.app.scaffold import KIND_FOLDERS, relative_path, render_scaffold, title_from_id
 from kbgen.core.kinds import KINDS
 from kbgen.core.models import ReadingPath
-from kbgen.app.scaffold import KIND_FOLDERS, relative_path, render_scaffold, title_from_id
 from kbgen.parse.sources import split_front_matter
 
 TODAY = datetime.date(2026, 11, 27)

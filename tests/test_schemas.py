@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from kbgen.cli.main import main
 from kbgen.app.schemas import build_schemas, render_schemas
+from kbgen.cli.main import main
 from kbgen.parse.sources import split_front_matter
 
 REPO = Path(__file__).resolve().parent.parent

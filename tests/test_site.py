@@ -20,14 +20,14 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from kbgen.cli.main import main
-from kbgen.graph.build import build_graph, graph_to_json
-from kbgen.site.renderer import SiteOptions, SiteRenderer
-from kbgen.site.urls import page_url
 from kbgen.app.sitebuild import generated_files, read_templates
+from kbgen.cli.main import main
+from kbgen.graph import build_graph, graph_to_json
 from kbgen.io.atomic import write_tree
 from kbgen.io.files import read_content_files
 from kbgen.site.export import export_files
+from kbgen.site.renderer import SiteOptions, SiteRenderer
+from kbgen.site.urls import page_url
 from tests.kbload import load_kb
 
 from .conftest import REPO

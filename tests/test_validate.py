@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from kbgen.check.unsafe import find_unsafe, iter_unsafe
+from kbgen.check.validate import build_knowledge_base
 from kbgen.core.diagnostics import format_text
 from kbgen.core.kb import KnowledgeBase
 from kbgen.parse.sources import Sources
-from kbgen.check.validate import build_knowledge_base, find_unsafe, iter_unsafe
 from tests.kbload import load_kb
 
 from .conftest import GOLDEN, check_golden

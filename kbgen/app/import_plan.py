@@ -32,8 +32,8 @@ from pydantic import ValidationError
 
 from kbgen.core.diagnostics import Diagnostic, error, warning
 from kbgen.core.kb import KnowledgeBase
-from kbgen.parse.located import parse_yaml
 from kbgen.core.models import Paper
+from kbgen.parse.located import parse_yaml
 
 PAPERS_FILE = "papers.yaml"
 SCHEMA_LINE = "# yaml-language-server: $schema=./schemas/papers.schema.json"
@@ -272,8 +272,8 @@ def render_entry(paper: dict[str, Any], indent: int) -> str:
         title: 'A: B'
         arxiv: '1706.03762'
     """
-    text = yaml.dump([{k: clean_value(v) for k, v in paper.items()}], Dumper=_IndentedDumper, sort_keys=False, allow_unicode=True, width=88,
-                     indent=2, default_flow_style=False)
+    text = yaml.dump([{k: clean_value(v) for k, v in paper.items()}], Dumper=_IndentedDumper, sort_keys=False,
+                     allow_unicode=True, width=88, indent=2, default_flow_style=False)
     pad = " " * indent
     return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
 

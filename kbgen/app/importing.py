@@ -18,7 +18,7 @@ from kbgen.check.validate import build_knowledge_base
 from kbgen.core.diagnostics import Diagnostic
 from kbgen.core.kinds import PAPERS_FILE
 from kbgen.io.atomic import FileChangedError, append_papers
-from kbgen.io.files import UnreadableFile, UnreadableRoot, read_named_file, read_papers_text
+from kbgen.io.files import UnreadableFile, UnreadableRoot, is_directory, read_named_file, read_papers_text
 from kbgen.parse.bibfields import record_to_paper
 from kbgen.parse.bibtex import parse_bibtex
 from kbgen.parse.located import parse_yaml
@@ -67,7 +67,7 @@ def read_bib_candidates(path: Path, with_abstract: bool = False) -> tuple[list[C
 def import_candidates(root: Path, candidates: list[Candidate], *, header: str, dry_run: bool,
                       source_warnings: list[Diagnostic] | None = None) -> ImportOutcome:
     """Plan, check and (unless ``dry_run``) append the new candidates to ``root/papers.yaml``."""
-    if not root.is_dir():
+    if not is_directory(root):
         raise ImportUsageError(f"{root}: not a directory")
     try:
         sources = load_sources(root)

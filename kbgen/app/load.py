@@ -54,8 +54,8 @@ class Loaded:
 
     @cached_property
     def graph(self):
-        """The :class:`kbgen.graph.build.KBGraph` of :attr:`kb`."""
-        from kbgen.graph.build import build_graph
+        """The :class:`kbgen.graph.KBGraph` of :attr:`kb`."""
+        from kbgen.graph import build_graph
 
         return build_graph(self.kb)
 
@@ -78,7 +78,7 @@ def load_sources(root: Path | str, inputs: Inputs | None = None):
 
 def _compute(inputs: Inputs) -> tuple[KnowledgeBase, list[Diagnostic]]:
     from kbgen.check.validate import build_knowledge_base
-    from kbgen.graph.build import graph_diagnostics
+    from kbgen.graph import graph_diagnostics
 
     kb, diagnostics = build_knowledge_base(load_sources(inputs.root, inputs))
     return kb, sort_diagnostics([*diagnostics, *graph_diagnostics(kb)])

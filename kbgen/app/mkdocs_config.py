@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kbgen.io.files import is_regular_file
+
 CONFIG_FILE = "mkdocs.yml"
 
 
@@ -14,7 +16,7 @@ class SiteError(Exception):
 def config_path(root: Path) -> Path:
     """``root/mkdocs.yml``; :class:`SiteError` when there is none."""
     path = Path(root) / CONFIG_FILE
-    if not path.is_file():
+    if not is_regular_file(path):
         raise SiteError(f"{path}: no such file; a knowledge base's site needs an mkdocs.yml "
                         "(see the example at the repository's root)")
     return path

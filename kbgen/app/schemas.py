@@ -31,7 +31,7 @@ _ID_FIELDS = {"id", "paper", "parent"}
 _ID_LIST_FIELDS = {"topics", "cites", "prerequisites", "steps", "assumes"}
 _URL_FIELDS = {"url", "pdf", "code", "source"}
 
-#: Hover text in editors; the same words as DESIGN.md section 2.
+#: Hover text in editors; the same words as docs/design.md, section 2.
 DESCRIPTIONS: dict[str, str] = {
     "id": "lowercase slug (a-z, 0-9, single hyphens), at most 80 characters; unique across "
           "papers, concepts, stories and resources",

@@ -30,7 +30,8 @@ def add_root_argument(parser: argparse.ArgumentParser, *, top: bool = False) -> 
 
 def load(args: argparse.Namespace):
     """Load ``args.root`` (:func:`kbgen.app.load.load`); an unreadable root is a :class:`UsageError`."""
-    from kbgen.app.load import UnreadableRoot, load as load_root
+    from kbgen.app.load import UnreadableRoot
+    from kbgen.app.load import load as load_root
 
     try:
         return load_root(args.root)

@@ -1,6 +1,6 @@
 """The entities of a knowledge base, as strict pydantic models.
 
-Field names equal the YAML keys (DESIGN.md section 2), so a validation
+Field names equal the YAML keys (docs/design.md, section 2), so a validation
 error's location maps straight back to the file. ``extra="forbid"`` turns a
 misspelt key into an error instead of silently dropping it.
 

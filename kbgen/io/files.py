@@ -128,6 +128,21 @@ def read_inputs(root: Path | str) -> Inputs:
     return inputs
 
 
+def is_directory(path: Path | str) -> bool:
+    """Whether ``path`` is a directory (following links)."""
+    return Path(path).is_dir()
+
+
+def is_regular_file(path: Path | str) -> bool:
+    """Whether ``path`` is a regular file (following links)."""
+    return Path(path).is_file()
+
+
+def exists(path: Path | str) -> bool:
+    """Whether anything is at ``path``."""
+    return Path(path).exists()
+
+
 def read_named_file(path: Path | str) -> bytes:
     """The bytes of a file named on the command line; :class:`UnreadableFile` says why not."""
     try:

@@ -3,7 +3,7 @@
 Pure functions from a :class:`~kbgen.paths.ReadingPlan` (and its sessions or
 graph) to text; ``kbgen path --format ...`` prints what they return.
 
-JSON (DESIGN.md section 5, stable)::
+JSON (docs/design.md, section 5, stable)::
 
     {"targets": [...], "known": [...], "total_minutes": N,
      "steps": [{"id", "kind", "title", "year", "reading_time",
@@ -27,7 +27,7 @@ from typing import Iterable
 
 import networkx as nx
 
-from kbgen.graph.build import KBGraph
+from kbgen.graph import KBGraph
 from kbgen.reading.paths import ReadingPlan, Session, Step
 
 _MAX_NAMES = 6  # needed-by names shown per reason kind in text and Markdown

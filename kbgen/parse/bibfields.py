@@ -31,12 +31,13 @@ _HTTP_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 def record_to_paper(rec: BibRecord) -> dict:
-    """The kbgen paper fields (DESIGN.md section 2) a BibTeX record provides; absent ones omitted.
+    """The kbgen paper fields (docs/design.md, section 2) a BibTeX record provides; absent ones omitted.
 
     >>> rec = BibRecord("DBLP:journals/corr/abs-1810-04805", "article",
     ...     {"title": "BERT", "journal": "CoRR", "volume": "abs/1810.04805", "year": "2018"}, 1, {}, "")
-    >>> record_to_paper(rec)
-    {'id': 'dblp-journals-corr-abs-1810-04805', 'title': 'BERT', 'year': 2018, 'venue': 'arXiv', 'arxiv': '1810.04805', 'bibtex_key': 'DBLP:journals/corr/abs-1810-04805'}
+    >>> record_to_paper(rec)  # doctest: +NORMALIZE_WHITESPACE
+    {'id': 'dblp-journals-corr-abs-1810-04805', 'title': 'BERT', 'year': 2018, 'venue': 'arXiv',
+     'arxiv': '1810.04805', 'bibtex_key': 'DBLP:journals/corr/abs-1810-04805'}
     """
     f = rec.fields
     paper: dict[str, Any] = {"id": slugify(rec.key)}

@@ -6,7 +6,7 @@ BibTeX itself would do to a value happens here, because bibtexparser's
 middlewares do not cover it: ``@string`` macros with ``#`` concatenation, the
 month macros, ``crossref`` inheritance, then LaTeX to Unicode with
 :func:`kbgen.latex.decode_latex` (bibtexparser's own LaTeX middleware is ~20x
-slower, see PERFORMANCE-NOTES.md).
+slower, see docs/design.md, section 8).
 
 >>> records, diags = parse_bibtex('@article{Vaswani2017, title={Attention Is All You {N}eed},'
 ...                               ' author={Vaswani, Ashish and Kaiser, {\\\\L}ukasz}, year=2017}', "x.bib")

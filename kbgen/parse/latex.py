@@ -5,7 +5,7 @@ BibTeX values carry LaTeX: accents (``J{\\"u}rgen``), special letters
 protective braces (``{BERT}``). :func:`decode_latex` turns them into Unicode.
 
 Why not just pylatexenc? Running it on every field of a 10,000-entry file
-takes ~17 s against 0.84 s for the parse itself (see PERFORMANCE-NOTES.md).
+takes ~17 s against 0.84 s for the parse itself (docs/design.md, section 8).
 Almost every real value is either plain text or uses a small set of accent
 macros and commands, so decoding goes through three tiers:
 

@@ -1,4 +1,4 @@
-"""Reading paths: what to read, in which order, and why (DESIGN.md section 5).
+"""Reading paths: what to read, in which order, and why (docs/design.md, section 5).
 
 ``plan_path(g, targets, known)`` removes the known entities from the ordering
 graph, takes every ancestor of the targets in what remains plus the targets,
@@ -17,7 +17,7 @@ edge kind. Entries without a ``reading_time`` count with an estimate by kind
 (:data:`DEFAULT_MINUTES`) in ``total_minutes`` and in sessions; their
 ``reading_time`` stays ``None``.
 
->>> from kbgen.graph.build import build_graph
+>>> from kbgen.graph import build_graph
 >>> from kbgen.core.kb import KnowledgeBase
 >>> from kbgen.core.models import Paper
 >>> kb = KnowledgeBase(papers={
@@ -39,7 +39,7 @@ from datetime import date, timedelta
 from typing import Iterable
 
 from kbgen.core.diagnostics import suggest
-from kbgen.graph.build import KBGraph, order_topologically, paused_gc
+from kbgen.graph import KBGraph, order_topologically, paused_gc
 
 #: Minutes assumed for an entry without ``reading_time``, by kind.
 DEFAULT_MINUTES = {"paper": 45, "concept": 15, "story": 10, "resource": 15}

@@ -1,6 +1,6 @@
 """Related papers: text similarity blended with citation proximity, each with its "why".
 
-For every paper, computed once per graph (DESIGN.md section 5):
+For every paper, computed once per graph (docs/design.md, section 5):
 
 - *text*: tf-idf (scikit-learn ``TfidfVectorizer``, English and
   :data:`DOMAIN_STOP_WORDS` stop words, sublinear tf) over the title (twice),
@@ -17,7 +17,7 @@ relation. Similarities are computed by blocks of rows from sparse matrices and
 only each row's best candidates are kept, so memory stays linear in the number
 of papers (no dense N x N matrix).
 
->>> from kbgen.graph.build import build_graph
+>>> from kbgen.graph import build_graph
 >>> from kbgen.core.kb import KnowledgeBase
 >>> from kbgen.core.models import Paper
 >>> kb = KnowledgeBase(papers={
@@ -35,7 +35,7 @@ from typing import Iterable
 
 import numpy as np
 
-from kbgen.graph.build import KBGraph
+from kbgen.graph import KBGraph
 
 TEXT_WEIGHT, COCITE_WEIGHT, COUPLING_WEIGHT = 0.5, 0.25, 0.25
 MIN_SCORE = 0.02

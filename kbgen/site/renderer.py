@@ -73,7 +73,7 @@ class SiteOptions:
 class SiteRenderer(PaperPages, TopicPages, PathPages, ContributedPages):
     """Renders every page of one knowledge base (and its graph, when given).
 
-    ``graph`` is a :class:`kbgen.graph.build.KBGraph`; without it, pages that
+    ``graph`` is a :class:`kbgen.graph.KBGraph`; without it, pages that
     need it (reading paths, related papers, ``kb.json``) are left out, which
     keeps the metadata pages testable on their own. ``templates`` maps each
     template's file name to its text (:func:`kbgen.app.sitebuild.read_templates`).
@@ -130,7 +130,7 @@ class SiteRenderer(PaperPages, TopicPages, PathPages, ContributedPages):
         return files
 
     def render_kb_json(self) -> str:
-        from kbgen.graph.build import graph_to_json
+        from kbgen.graph import graph_to_json
 
         return json.dumps(graph_to_json(self.graph, url_of=page_url), ensure_ascii=False,
                           separators=(",", ":")) + "\n"

@@ -9,7 +9,6 @@ build, so it proves the render layer and the sanitiser hold on their own.
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import pytest
 

@@ -57,15 +57,16 @@ def parse_refs(refs: list[str]) -> list[tuple[str, str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kbgen.app.import_plan import Candidate
     from kbgen.app.adding import RemoteError, fetch_arxiv, fetch_crossref
-    from kbgen.core.identifiers import make_paper_id
+    from kbgen.app.import_plan import Candidate
     from kbgen.cli.import_report import run_import
+    from kbgen.core.identifiers import make_paper_id
+    from kbgen.io.files import is_directory
 
     refs = parse_refs(args.refs)
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
-    if not args.root.is_dir():
+    if not is_directory(args.root):
         raise UsageError(f"{args.root}: not a directory")
     try:
         arxiv_ids = [value for scheme, value in refs if scheme == "arxiv"]

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from kbgen.cli.common import EXIT_OK, UsageError, add_root_argument, load_checked
+from kbgen.cli.common import EXIT_OK, add_root_argument, load_checked
 
 NAME = "graph"
 ORDER = 23
@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kbgen.graph.build import graph_for_export, graph_to_json, render_dot
+    from kbgen.graph import graph_for_export, graph_to_json, render_dot
     from kbgen.site.urls import page_url
 
     g = load_checked(args).graph

@@ -38,10 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kbgen.app.scaffold import relative_path, render_scaffold
     from kbgen.core.diagnostics import suggest
     from kbgen.core.identifiers import ID_RE
     from kbgen.core.models import Resource
-    from kbgen.app.scaffold import relative_path, render_scaffold
     from kbgen.io.atomic import write_new_file
 
     kb = load(args).kb

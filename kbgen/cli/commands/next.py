@@ -42,7 +42,6 @@ def run(args: argparse.Namespace) -> int:
         except UnreadableFile as exc:
             raise UsageError(str(exc)) from None
     g = load_checked(args).graph
-    kb = g.kb
     try:
         suggestions = plan_frontier(g, read, limit=None)
     except UnknownIds as exc:

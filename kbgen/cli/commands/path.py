@@ -80,7 +80,6 @@ def run(args: argparse.Namespace) -> int:
         known += _read_ids(args.known_file)
 
     g = load_checked(args).graph
-    kb = g.kb
     try:
         if args.downstream:
             text = _downstream(g, args.downstream, args.format)

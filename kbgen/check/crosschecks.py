@@ -1,0 +1,139 @@
+"""Checks across entries, after every file is read: references, duplicates, cycles, unsafe text, order.
+
+Each check is a function of the validation builder (:class:`kbgen.check.validate.Builder`)
+that appends diagnostics to it.
+"""
+
+from __future__ import annotations
+
+from kbgen.check.order import ancestors, steps_among_ancestors
+from kbgen.check.unsafe import find_unsafe, iter_strings, iter_unsafe
+from kbgen.core.diagnostics import error, suggest, warning
+from kbgen.core.kinds import KINDS
+from kbgen.parse.sources import PageSource
+
+
+def check_refs(b) -> None:
+    """Unknown ids in every reference field, read from the raw data so that
+    entities that failed their schema are checked too."""
+    entity_ids = set(b.entities) | b.attempted
+    paper_ids = {i for i, (k, _, _) in b.entities.items() if k == "paper"}
+    paper_like = paper_ids | (b.attempted - set(b.entities))
+    topic_ids = set(b.topics) | b.attempted_topics
+    pools = {"paper": sorted(paper_like), "topic": sorted(topic_ids), "entity": sorted(entity_ids)}
+    known = {"paper": paper_like, "topic": topic_ids, "entity": entity_ids}
+    # A path's items are labelled "reading path" in messages; the kinds table names it "path".
+    fields = {("reading path" if k.name == "path" else k.name): k.references for k in KINDS.values()}
+    for item in b.items:
+        for field_name, what in fields.get(item.kind, ()):
+            value = item.data.get(field_name)
+            refs = [((field_name,), value)] if isinstance(value, str) else (
+                [((field_name, j), v) for j, v in enumerate(value) if isinstance(v, str)]
+                if isinstance(value, list) else [])
+            for path, ref in refs:
+                if ref not in known[what]:
+                    file, line, col = item.locate(path)
+                    b.diags.append(error(file, line, col, "KB004",
+                                            f"unknown {what} id {ref!r}{suggest(ref, pools[what])}"))
+
+
+def check_self_refs(b) -> None:
+    for kind, model, item in b.entities.values():
+        for field_name in ("prerequisites", "cites") if kind == "paper" else ("prerequisites",):
+            values = getattr(model, field_name)
+            if model.id in values:
+                file, line, col = item.locate((field_name, values.index(model.id)))
+                b.diags.append(error(file, line, col, "KB019" if field_name == "prerequisites" else "KB004",
+                                        f"{model.id!r} lists itself in '{field_name}'; remove it"))
+
+
+def check_duplicate_papers(b) -> None:
+    from kbgen.core.identifiers import normalise_arxiv, normalise_doi, normalise_title
+
+    seen: dict[tuple[str, str], str] = {}
+    for entity_id, (kind, paper, item) in b.entities.items():
+        if kind != "paper":
+            continue
+        keys = []
+        if paper.arxiv:
+            keys.append(("arxiv", normalise_arxiv(paper.arxiv), "arXiv id", "arxiv"))
+        if paper.doi:
+            keys.append(("doi", normalise_doi(paper.doi), "DOI", "doi"))
+        title = normalise_title(paper.title) if paper.year else ""
+        if title:
+            keys.append(("title", f"{title}|{paper.year}", "title and year", "title"))
+        for space, value, label, field_name in keys:
+            first = seen.setdefault((space, value), entity_id)
+            if first == entity_id:
+                continue
+            first_item = b.entities[first][2]
+            ffile, fline, _ = first_item.locate(("id",))
+            file, line, col = item.locate((field_name,))
+            make = error if space != "title" else warning
+            code = "KB017" if space != "title" else "KB018"
+            b.diags.append(make(file, line, col, code,
+                                   f"paper {entity_id!r} has the same {label} as {first!r} ({ffile}:{fline}); "
+                                   "keep one entry and merge their fields"))
+
+
+def check_prerequisite_cycles(b) -> None:
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for entity_id, (_, model, _) in b.entities.items():
+        for pre in model.prerequisites:
+            if pre in b.entities and pre != entity_id:
+                graph.add_edge(pre, entity_id)
+    if nx.is_directed_acyclic_graph(graph):
+        return
+    for component in nx.strongly_connected_components(graph):
+        if len(component) < 2:
+            continue
+        start = min(component)
+        cycle = [u for u, _ in nx.find_cycle(graph.subgraph(component), source=start)]
+        members = []
+        for member in cycle:
+            file, line, _ = b.entities[member][2].locate(("prerequisites",))
+            members.append(f"{member} ({file}:{line})")
+        file, line, col = b.entities[start][2].locate(("prerequisites",))
+        b.diags.append(error(file, line, col, "KB019",
+                                "prerequisite cycle: " + " -> ".join(members + [cycle[0]])
+                                + "; remove one of these prerequisites"))
+
+
+def check_unsafe_metadata(b) -> None:
+    items = [(m, it) for _, m, it in b.entities.values()]
+    items += list(b.summaries.values()) + list(b.topics.values()) + list(b.paths.values())
+    for model, item in items:
+        for name, value in model.__dict__.items():  # the fields: extra="forbid" leaves no extras
+            if name == "body" or not value:
+                continue
+            for path, text in iter_strings(name, value):
+                reason = find_unsafe(text)
+                if reason:
+                    file, line, col = item.locate(path)
+                    b.diags.append(error(file, line, col, "KB020",
+                                            f"{'.'.join(map(str, path))}: {reason[1]}; remove it"))
+
+
+def check_unsafe_body(b, page: PageSource) -> None:
+    for offset, message in iter_unsafe(page.body):
+        line = page.body_line + page.body.count("\n", 0, offset)
+        col = offset - (page.body.rfind("\n", 0, offset) + 1) + 1
+        b.diags.append(error(page.file, line, col, "KB020", message + "; remove it"))
+
+
+def check_path_order(b) -> None:
+    """A curated step placed before one of its (transitive) prerequisites is a warning."""
+    prereqs = {i: set(m.prerequisites) for i, (_, m, _) in b.entities.items()}
+    for path, item in b.paths.values():
+        position = {step: i for i, step in enumerate(path.steps)}
+        earlier = steps_among_ancestors(path.steps, prereqs)
+        for i, step in enumerate(path.steps):
+            above = earlier[step] if earlier is not None else ancestors(step, prereqs)
+            for pre in sorted(above):
+                if position.get(pre, -1) > i:
+                    file, line, col = item.locate(("steps", position[pre]))
+                    b.diags.append(warning(file, line, col, "KB025",
+                                              f"step {pre!r} comes after {step!r}, which needs it first; "
+                                              f"move {pre!r} before {step!r}"))

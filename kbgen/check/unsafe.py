@@ -1,0 +1,55 @@
+"""Script in contributed text: the validator's blocklist of unsafe HTML and URLs.
+
+A second line of defence sits behind it: the allowlist sanitiser that runs on
+every page's HTML (:mod:`kbgen.site.sanitize`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+
+def iter_strings(name: str, value: Any) -> Iterable[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield (name,), value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                yield (name, i), item
+
+
+# Bounded repetition keeps these linear on multi-megabyte text.
+_UNSAFE = [
+    (re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|base|meta)\b", re.I),
+     "raw <{0}> element"),
+    # Browsers split attributes on '/' and after a closing quote too: <svg/onload=...>, <img src="x"onerror=...>.
+    (re.compile(r"<[a-z][^<>]{0,4000}?[\s/\"'](on[a-z]{3,30})\s*=", re.I), "event-handler attribute '{0}='"),
+    (re.compile(r"(?:\]\(\s*<?|\]:\s*<?|\b(?:href|src|action|formaction)\s*=\s*[\"']?\s*|<)"
+                r"\s*((?:java|vb)script|data)\s*:", re.I), "'{0}:' URL"),
+]
+_CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$|`[^`\n]{0,4000}`", re.M | re.S)
+
+
+def iter_unsafe(text: str) -> Iterable[tuple[int, str]]:
+    """Offsets and messages of unsafe HTML or URLs in Markdown, outside code.
+
+    >>> [m for _, m in iter_unsafe("ok `<script>` then <script>x</script>")]
+    ['raw <script> element']
+    """
+    if "<" not in text and (":" not in text or ("]" not in text and "=" not in text)):
+        return  # each pattern needs a "<", or a ":" and one of "]" or "="
+    masked = _CODE.sub(lambda m: " " * len(m.group(0)), text) if "`" in text or "~~~" in text else text
+    for pattern, message in _UNSAFE:
+        for match in pattern.finditer(masked):
+            yield match.start(), message.format(match.group(1).lower())
+
+
+def find_unsafe(text: str) -> tuple[int, str] | None:
+    """The first unsafe construct in a metadata string, or None."""
+    if "<" not in text and ":" not in text:
+        return None
+    lowered = text.lower()
+    if re.search(r"^\s*(?:java|vb)script\s*:", lowered) or re.search(r"^\s*data\s*:[a-z]+/", lowered):
+        return 0, "a javascript:/data: URL is not allowed"
+    return next(iter(iter_unsafe(text)), None)

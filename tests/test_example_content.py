@@ -1,8 +1,12 @@
-"""Invariants of the example knowledge base at the repository root (issue 3).
+"""Invariants of the example knowledge base at the repository root (issues 3 and 16).
 
 Most checks read the files directly with PyYAML, so they say what the example
 content promises independently of kbgen's own loader; one test also runs
 `kbgen validate --strict` on it, and one cross-checks with the loader.
+
+The thresholds are issue 16's: at least 80 papers, 16 summaries of 250 words
+or more, 12 concepts and 8 curated paths; every paper has a link out; short
+names and aliases are unique; every curated path is self-contained.
 """
 
 from __future__ import annotations
@@ -24,10 +28,18 @@ ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ARXIV_RE = re.compile(r"^\d{4}\.\d{4,5}$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 BIB_KEY_RE = re.compile(r"^@(\w+)\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
+# One `field = {value}` of a BibTeX entry (values nest braces one level deep at most here).
+BIB_FIELD_RE = re.compile(r"^\s*(\w+)\s*=\s*\{((?:[^{}]|\{[^{}]*\})*)\}", re.MULTILINE)
 PAPER_KEYS = {
     "id", "title", "authors", "year", "venue", "arxiv", "doi", "url", "pdf", "code",
     "abstract", "topics", "cites", "prerequisites", "difficulty", "reading_time", "bibtex_key",
+    "short", "aliases",
 }
+LINK_FIELDS = ("arxiv", "doi", "url", "pdf")
+MIN_PAPERS, MIN_SUMMARIES, MIN_CONCEPTS, MIN_PATHS = 80, 16, 12, 8
+MIN_SUMMARY_WORDS = 250
+# A curated path is a teacher's hand-out, not a syllabus.
+PATH_STEPS = range(6, 16)
 DIFFICULTIES = {"intro", "intermediate", "advanced"}
 RESOURCE_KINDS = {"cheat-sheet", "tool", "course", "book", "video", "article"}
 UNSAFE_RE = re.compile(r"<\s*(script|iframe)\b|\bon[a-z]+\s*=|javascript:|data:", re.IGNORECASE)
@@ -48,6 +60,19 @@ def split_front_matter(path: Path) -> tuple[dict, str]:
 
 def load_pages(kind: str) -> dict[str, tuple[dict, str]]:
     return {p.stem: split_front_matter(p) for p in sorted((CONTENT / kind).glob("*.md"))}
+
+
+def bib_entries() -> dict[str, dict[str, str]]:
+    """Fields of every BibTeX entry of content/*.bib, by lower-cased key."""
+    out: dict[str, dict[str, str]] = {}
+    for bib in sorted(CONTENT.rglob("*.bib")):
+        text = bib.read_text(encoding="utf-8")
+        starts = [m for m in BIB_KEY_RE.finditer(text) if m.group(1).lower() not in {"comment", "string", "preamble"}]
+        for i, m in enumerate(starts):
+            end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+            body = text[m.end():end]
+            out[m.group(2).lower()] = {k.lower(): v for k, v in BIB_FIELD_RE.findall(body)}
+    return out
 
 
 def bib_keys() -> dict[str, str]:
@@ -136,8 +161,8 @@ def test_papers_yaml_starts_with_the_schema_line() -> None:
     assert first == "# yaml-language-server: $schema=./schemas/papers.schema.json"
 
 
-def test_at_least_40_papers(papers) -> None:
-    assert len(papers) >= 40
+def test_at_least_80_papers(papers) -> None:
+    assert len(papers) >= MIN_PAPERS, f"only {len(papers)} papers"
 
 
 def test_every_paper_has_topics_difficulty_and_reading_time(papers) -> None:
@@ -169,10 +194,37 @@ def test_paper_fields_are_well_formed(papers) -> None:
                 assert str(p[field]).startswith(("https://", "http://")), f"{pid}: {field}"
 
 
-def test_most_papers_have_an_abstract(papers) -> None:
-    yaml_only = [p for p in papers.values() if "title" in p]
-    with_abstract = [p for p in yaml_only if p.get("abstract")]
-    assert len(with_abstract) >= 0.8 * len(yaml_only)
+def test_every_paper_has_an_abstract(papers) -> None:
+    bib = bib_entries()
+    for pid, p in papers.items():
+        abstract = p.get("abstract") or bib.get(pid, {}).get("abstract")
+        assert abstract and words(abstract) >= 15, f"{pid}: no abstract of our own"
+
+
+def test_every_paper_has_a_link_out(papers) -> None:
+    """arXiv, DOI or a URL, from papers.yaml or from the paper's BibTeX entry."""
+    bib = bib_entries()
+    for pid, p in papers.items():
+        fields = {**bib.get(pid, {}), **p}
+        assert any(fields.get(f) for f in LINK_FIELDS), f"{pid}: no arxiv, doi, url or pdf"
+
+
+def test_short_names_and_aliases_are_unique(papers, concepts, entities) -> None:
+    """Case aside, a name (short or alias) leads to one entity, and never to another entity's id."""
+    owner: dict[str, str] = {}
+    named = [(pid, p) for pid, p in papers.items()] + [(cid, m) for cid, (m, _) in concepts.items()]
+    for ident, meta in named:
+        names = ([meta["short"]] if meta.get("short") is not None else []) + list(meta.get("aliases") or [])
+        for name in names:
+            assert isinstance(name, str) and name.strip() and len(name) <= 60, f"{ident}: bad name {name!r}"
+            key = name.strip().lower()
+            assert owner.get(key, ident) == ident, f"{name!r} names both {owner[key]} and {ident}"
+            owner[key] = ident
+            assert key not in entities or key == ident, f"{ident}: name {name!r} is the id of another entry"
+
+
+def test_at_least_30_papers_have_a_short_name(papers) -> None:
+    assert sum(1 for p in papers.values() if p.get("short")) >= 30
 
 
 def test_arxiv_ids_and_dois_are_unique(papers) -> None:
@@ -225,14 +277,26 @@ def test_every_referenced_topic_exists(topics, entities, summaries) -> None:
             assert topic in topics, f"{ident}: unknown topic {topic!r}"
 
 
-def test_at_least_six_substantial_summaries(summaries, papers) -> None:
-    assert len(summaries) >= 6
-    for sid, (meta, body) in summaries.items():
+def test_every_summary_is_of_a_paper_that_exists(summaries, papers) -> None:
+    for sid, (meta, _) in summaries.items():
         assert meta.get("paper") in papers, f"summary {sid}: unknown paper {meta.get('paper')!r}"
-        assert words(body) >= 250, f"summary {sid} has only {words(body)} words"
+
+
+def test_every_summary_is_substantial_and_credited(summaries) -> None:
+    for sid, (meta, body) in summaries.items():
+        assert words(body) >= MIN_SUMMARY_WORDS, f"summary {sid} has only {words(body)} words"
         contributors = meta.get("contributors")
         assert isinstance(contributors, list) and contributors, f"summary {sid}: no contributors"
         assert str(meta.get("source", "")).startswith("https://"), f"summary {sid}: no source URL"
+
+
+def test_at_least_16_substantial_summaries(summaries) -> None:
+    substantial = [sid for sid, (_, body) in summaries.items() if words(body) >= MIN_SUMMARY_WORDS]
+    assert len(substantial) >= MIN_SUMMARIES, f"only {len(substantial)} summaries of {MIN_SUMMARY_WORDS}+ words"
+
+
+def test_at_least_12_concepts(concepts) -> None:
+    assert len(concepts) >= MIN_CONCEPTS, f"only {len(concepts)} concept pages"
 
 
 def test_pages_have_valid_metadata(concepts, stories, resources, summaries, papers) -> None:
@@ -256,13 +320,17 @@ def test_pages_have_valid_metadata(concepts, stories, resources, summaries, pape
         assert str(meta.get("url", "")).startswith("https://"), rid
 
 
-def test_at_least_four_paths_whose_steps_exist_in_order(paths, entities) -> None:
-    assert len(paths) >= 4
+def test_at_least_8_paths_whose_steps_exist_in_order(paths, entities) -> None:
+    assert len(paths) >= MIN_PATHS, f"only {len(paths)} curated paths"
     for pid, path in paths.items():
         assert ID_RE.match(pid)
         assert path.get("title") and path.get("description"), pid
         steps = path["steps"]
+        assert len(steps) in PATH_STEPS, f"path {pid}: {len(steps)} steps, a hand-out has 6 to 15"
         assert len(steps) == len(set(steps)), f"path {pid}: repeated step"
+        for known in path.get("assumes", []) or []:
+            assert known in entities, f"path {pid}: assumes unknown id {known!r}"
+            assert known not in steps, f"path {pid}: {known} is both assumed and a step"
         position = {}
         for i, step in enumerate(steps):
             assert step in entities, f"path {pid}: unknown step {step!r}"
@@ -271,6 +339,52 @@ def test_at_least_four_paths_whose_steps_exist_in_order(paths, entities) -> None
             for pre in entities[step][1].get("prerequisites", []) or []:
                 if pre in position:
                     assert position[pre] < position[step], f"path {pid}: {step} before its prerequisite {pre}"
+
+
+def unmet_prerequisites(path: dict, entities: dict[str, tuple[str, dict]]) -> list[str]:
+    """Prerequisites a reader of `path` meets before the path gives or assumes them.
+
+    Walking prerequisites transitively, a chain stops at an earlier step (its own
+    prerequisites are checked as a step) or at an assumed id (a reader who knows
+    it knows what it builds on); anything else is a gap.
+
+    >>> ents = {"a": ("paper", {}), "b": ("paper", {"prerequisites": ["a"]}),
+    ...         "c": ("paper", {"prerequisites": ["b"]})}
+    >>> unmet_prerequisites({"steps": ["c"]}, ents)
+    ['c needs b (via b)', 'c needs a (via b > a)']
+    >>> unmet_prerequisites({"steps": ["c"], "assumes": ["b"]}, ents)
+    []
+    >>> unmet_prerequisites({"steps": ["b", "c"]}, ents)
+    ['b needs a (via a)']
+    """
+    covered = set(path.get("assumes", []) or [])
+    gaps: list[str] = []
+    for step in path["steps"]:
+        stack = [(pre, [pre]) for pre in entities[step][1].get("prerequisites", []) or []]
+        seen: set[str] = set()
+        while stack:
+            pre, trail = stack.pop(0)
+            if pre in covered or pre in seen:
+                continue
+            seen.add(pre)
+            gaps.append(f"{step} needs {pre} (via {' > '.join(trail)})")
+            for deeper in entities.get(pre, ("", {}))[1].get("prerequisites", []) or []:
+                stack.append((deeper, trail + [deeper]))
+        covered.add(step)
+    return gaps
+
+
+def test_curated_paths_are_self_contained(paths, entities) -> None:
+    """Every step's prerequisites, transitively, are earlier steps or in the path's `assumes:`."""
+    problems = {pid: unmet_prerequisites(path, entities) for pid, path in paths.items()}
+    problems = {pid: gaps for pid, gaps in problems.items() if gaps}
+    assert not problems, problems
+
+
+def test_the_self_containment_check_can_fail(entities) -> None:
+    # The example's own ViT prerequisites, without the Transformer and BERT as steps.
+    gaps = unmet_prerequisites({"steps": ["resnet", "vit"], "assumes": ["vgg", "batch-norm"]}, entities)
+    assert any(g.startswith("vit needs attention-is-all-you-need") for g in gaps), gaps
 
 
 def test_home_and_contributing_pages() -> None:

@@ -475,3 +475,29 @@ def test_docstring_examples() -> None:
     import kbgen.parse.bibtex
 
     assert doctest.testmod(kbgen.parse.bibtex).failed == 0
+
+
+def test_the_never_raises_properties_fail_when_the_parser_is_sabotaged(monkeypatch) -> None:
+    """The properties above can fail: a parser that raises is not hidden behind a catch-all."""
+    import bibtexparser
+
+    def sabotaged(*args, **kwargs):
+        raise RuntimeError("sabotaged splitter")
+
+    monkeypatch.setattr(bibtexparser, "parse_string", sabotaged)
+    with pytest.raises(RuntimeError, match="sabotaged"):
+        test_arbitrary_text_never_raises()
+    with pytest.raises(RuntimeError, match="sabotaged"):
+        test_bibtex_like_text_never_raises()
+
+
+def test_what_bibtexparser_raises_is_a_diagnostic(monkeypatch) -> None:
+    import bibtexparser
+    from bibtexparser.exceptions import ParserStateException
+
+    def refuses(*args, **kwargs):
+        raise ParserStateException("unexpected state")
+
+    monkeypatch.setattr(bibtexparser, "parse_string", refuses)
+    records, diags = parse_bibtex("@misc{k, title={T}}", "f.bib")
+    assert records == [] and [d.code for d in diags] == ["KB001"] and "unexpected state" in diags[0].message

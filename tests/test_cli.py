@@ -86,3 +86,27 @@ def test_entry_point_never_shows_a_traceback(case: str) -> None:
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode in (0, 1), proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_root_before_or_after_the_command(capsys) -> None:
+    assert run(capsys, "--root", str(VALID), "validate")[0] == 0
+    assert run(capsys, "validate", "--root", str(VALID))[0] == 0
+    assert run(capsys, "--root", str(BROKEN), "validate", "--root", str(VALID))[0] == 0  # the later one wins
+
+
+def test_build_strict_stops_on_a_graph_warning_before_mkdocs_starts(capsys, tmp_path, monkeypatch) -> None:
+    import shutil
+
+    import mkdocs.commands.build
+
+    root = tmp_path / "kb"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "site-kb", root)
+    with (root / "papers.yaml").open("a", encoding="utf-8") as handle:  # a citation cycle: KB024
+        handle.write("  - {id: cyc-a, title: Cycle A, year: 2020, cites: [cyc-b]}\n"
+                     "  - {id: cyc-b, title: Cycle B, year: 2021, cites: [cyc-a]}\n")
+    started = []
+    monkeypatch.setattr(mkdocs.commands.build, "build", lambda *a, **k: started.append(1))
+    code, _, err = run(capsys, "build", "--root", str(root), "--strict")
+    assert code == 1 and "KB024" in err and "--strict" in err
+    assert started == [] and not (root / "site").exists()
+    assert run(capsys, "validate", "--root", str(root))[0] == 0  # a warning, not an error

@@ -148,3 +148,33 @@ def test_docstring_examples() -> None:
     import kbgen.parse.latex
 
     assert doctest.testmod(kbgen.parse.latex).failed == 0
+
+
+def test_the_never_raises_properties_fail_when_the_decoder_is_sabotaged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The properties above can fail: a decoder bug is not swallowed by a catch-all."""
+    def sabotaged(text: str) -> str:
+        raise RuntimeError("sabotaged decoder")
+
+    monkeypatch.setattr(latex, "_decode", sabotaged)
+    with pytest.raises(RuntimeError, match="sabotaged"):
+        test_never_raises_on_latex_like_text()
+    monkeypatch.undo()
+
+    class Broken:
+        def latex_to_text(self, text: str) -> str:
+            raise RuntimeError("sabotaged pylatexenc")
+
+    monkeypatch.setattr(latex, "_converter", lambda: Broken())
+    with pytest.raises(RuntimeError, match="sabotaged"):
+        decode_latex(r"\unknownmacro{x}")
+
+
+def test_what_pylatexenc_raises_is_kept_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pylatexenc.latexwalker import LatexWalkerParseError
+
+    class Refuses:
+        def latex_to_text(self, text: str) -> str:
+            raise LatexWalkerParseError("cannot parse", pos=0)
+
+    monkeypatch.setattr(latex, "_converter", lambda: Refuses())
+    assert decode_latex(r"\unknownmacro{word}") == "word"

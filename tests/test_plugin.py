@@ -127,3 +127,32 @@ def test_bad_option_is_a_config_error(kb_root):
     (kb_root / "mkdocs.yml").write_text(text)
     with pytest.raises(PluginError, match="session_start"):
         run_config(kb_root)
+
+
+@pytest.mark.slow
+def test_serve_rebuilds_keep_one_plugin_and_no_old_knowledge_base(kb_root, tmp_path, monkeypatch):
+    """Twenty rebuilds the way `mkdocs serve` does them (a new config each time, the plugin kept by
+    on_startup): the same plugin instance serves every build and holds no knowledge base after one."""
+    import gc
+
+    from mkdocs.commands.build import build
+
+    from kbgen.core.kb import KnowledgeBase
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    plugins = set()
+    live = []
+    for i in range(20):
+        config = load_config(config_file=str(kb_root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+        if i == 0:
+            config.plugins.on_startup(command="serve", dirty=False)
+        plugin = config.plugins["kbgen"]
+        plugins.add(id(plugin))
+        (kb_root / "papers.yaml").write_text((kb_root / "papers.yaml").read_text() + f"# edit {i}\n")
+        build(config)
+        del config
+        gc.collect()
+        live.append(sum(isinstance(o, KnowledgeBase) for o in gc.get_objects()))
+        assert plugin.renderer is None
+    assert len(plugins) == 1
+    assert max(live) <= 1, live

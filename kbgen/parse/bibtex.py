@@ -105,17 +105,20 @@ def parse_bibtex(text: str, file: str) -> tuple[list[BibRecord], list[Diagnostic
     Returns the papers in file order and every problem found; a block with a
     syntax error is reported (KB001) and skipped, the rest still loads.
     ``@comment``, ``@preamble`` and entries that only serve as a ``crossref``
-    target are not returned. Never raises.
+    target are not returned. What bibtexparser raises becomes a KB001
+    diagnostic; anything else is a bug of kbgen's and is not hidden.
     """
+    from bibtexparser.exceptions import ParsingException
+
     diags: list[Diagnostic] = []
     try:
         pending, referenced = _collect_entries(text, file, diags)
-        records = [_to_record(p) for p in pending if p.key.lower() not in referenced
-                   or p.entry_type not in CONTAINER_TYPES]
-    except Exception as exc:  # a parser bug must be a diagnostic, never a traceback
+    except ParsingException as exc:
         return [], diags + [error(file, 1, 1, "KB001",
-                                  f"the BibTeX parser failed on this file ({exc!r}); "
+                                  f"bibtexparser cannot read this file ({exc}); "
                                   "check it with `bibtex` or a BibTeX linter")]
+    records = [_to_record(p) for p in pending if p.key.lower() not in referenced
+               or p.entry_type not in CONTAINER_TYPES]
     return records, diags
 
 

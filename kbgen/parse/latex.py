@@ -117,7 +117,8 @@ _MATH_RE = re.compile(r"\$([^$]*)\$")
 def decode_latex(text: str) -> str:
     """Return ``text`` with LaTeX accents, commands and protective braces turned into Unicode.
 
-    Never raises; whatever cannot be understood is kept as text or dropped.
+    Malformed LaTeX does not raise: what pylatexenc cannot parse is kept as
+    text with its macros and braces dropped.
 
     >>> decode_latex(r"{\\L}ukasz Kaiser, Herv{\\'e} J{\\'e}gou, Stra\\ss e")
     'Łukasz Kaiser, Hervé Jégou, Straße'
@@ -128,10 +129,7 @@ def decode_latex(text: str) -> str:
     """
     if not _needs_decoding(text):
         return text
-    try:
-        return _decode(text)
-    except Exception:  # a decoder bug must never become a traceback on user input
-        return _strip_crudely(text)
+    return _decode(text)
 
 
 def _needs_decoding(text: str) -> bool:
@@ -200,11 +198,33 @@ def _accent(macro: str, arg: str) -> str:
 
 def _decode_with_pylatexenc(text: str) -> str:
     """The slow, general tier; only for text the fast path left a backslash in."""
+    from pylatexenc.latexwalker import LatexWalkerError
+
     text = text.replace("%", _ESCAPES["%"])  # a raw % in BibTeX is a percent, not a comment
+    if _nesting(text) > _MAX_NESTING:
+        return _strip_crudely(text)  # pylatexenc recurses per group: keep deep input away from it
     try:
         return _converter().latex_to_text(text)
-    except Exception:  # pylatexenc fails on some malformed input (e.g. \href{x})
+    except (LatexWalkerError, IndexError):
+        # Malformed input. pylatexenc 2.10 raises IndexError, not its own error,
+        # for a macro whose arguments are missing (a bare \href at the end).
         return _strip_crudely(text)
+
+
+#: Deepest brace nesting handed to pylatexenc (real BibTeX values nest two or three levels).
+_MAX_NESTING = 50
+
+
+def _nesting(text: str) -> int:
+    """The deepest ``{`` nesting of ``text``."""
+    depth = deepest = 0
+    for ch in text:
+        if ch == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == "}":
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 _CONVERTER = None
@@ -225,7 +245,4 @@ _CRUDE_RE = re.compile(r"\\[A-Za-z]+\*?|\\.|[{}$]")
 
 def _strip_crudely(text: str) -> str:
     """Last resort: drop macros, braces and math delimiters, keep the words."""
-    try:
-        return _finish(_CRUDE_RE.sub("", text).replace("~", " "))
-    except Exception:
-        return text
+    return _finish(_CRUDE_RE.sub("", text).replace("~", " "))

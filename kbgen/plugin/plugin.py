@@ -32,7 +32,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from kbgen.core.diagnostics import format_text
-from kbgen.site.layout import SCRIPTS, SOURCE_SUFFIXES, STYLESHEETS, asset_uris, default_nav, nav_uris
+from kbgen.site.layout import SOURCE_SUFFIXES, default_nav, extra_css, extra_javascript, nav_uris
 from kbgen.site.renderer import SiteOptions
 from kbgen.site.urls import HOME_URI
 
@@ -95,8 +95,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             log.warning(format_text([diag]).rstrip())
         self.input_files = loaded.input_paths()
         self.renderer = make_renderer(loaded, self.site_options(config))
-        config.extra_css[:0] = asset_uris(STYLESHEETS)
-        config.extra_javascript[:0] = asset_uris(SCRIPTS)
+        config.extra_css[:0] = extra_css()
+        config.extra_javascript[:0] = extra_javascript()
         if config.nav is None:
             config.nav = default_nav()
         return config

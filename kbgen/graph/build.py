@@ -84,6 +84,8 @@ def _entity_attrs(kind: str, entity) -> dict:
         "topics": list(entity.topics),
         "difficulty": entity.difficulty,
         "reading_time": entity.reading_time,
+        "short": getattr(entity, "short", None),
+        "aliases": list(getattr(entity, "aliases", ())),
     }
 
 

@@ -57,6 +57,8 @@ def graph_to_json(g: KBGraph, kinds: set[str] | None = None,
             "difficulty": attrs.get("difficulty"),
             "reading_time": attrs.get("reading_time"),
             "importance": importance.get(node),
+            "short": attrs.get("short"),
+            "aliases": list(attrs.get("aliases") or []),
         })
     keep = {n["id"] for n in nodes} if kinds is not None else None
     edges = [{"source": u, "target": v, "kind": d["kind"], "reason": d.get("reason")}

@@ -6,7 +6,6 @@ that appends diagnostics to it.
 
 from __future__ import annotations
 
-from kbgen.check.order import ancestors, steps_among_ancestors
 from kbgen.check.unsafe import find_unsafe, iter_strings, iter_unsafe
 from kbgen.core.diagnostics import error, suggest, warning
 from kbgen.core.kinds import KINDS
@@ -121,19 +120,3 @@ def check_unsafe_body(b, page: PageSource) -> None:
         line = page.body_line + page.body.count("\n", 0, offset)
         col = offset - (page.body.rfind("\n", 0, offset) + 1) + 1
         b.diags.append(error(page.file, line, col, "KB020", message + "; remove it"))
-
-
-def check_path_order(b) -> None:
-    """A curated step placed before one of its (transitive) prerequisites is a warning."""
-    prereqs = {i: set(m.prerequisites) for i, (_, m, _) in b.entities.items()}
-    for path, item in b.paths.values():
-        position = {step: i for i, step in enumerate(path.steps)}
-        earlier = steps_among_ancestors(path.steps, prereqs)
-        for i, step in enumerate(path.steps):
-            above = earlier[step] if earlier is not None else ancestors(step, prereqs)
-            for pre in sorted(above):
-                if position.get(pre, -1) > i:
-                    file, line, col = item.locate(("steps", position[pre]))
-                    b.diags.append(warning(file, line, col, "KB025",
-                                              f"step {pre!r} comes after {step!r}, which needs it first; "
-                                              f"move {pre!r} before {step!r}"))

@@ -1,6 +1,8 @@
-"""Ancestry over prerequisites, for the checks of curated paths' order."""
+"""Curated paths in order: a step may not come before one of its prerequisites (KB025)."""
 
 from __future__ import annotations
+
+from kbgen.core.diagnostics import warning
 
 
 def steps_among_ancestors(steps: list[str], prereqs: dict[str, set[str]]) -> dict[str, set[str]] | None:
@@ -53,3 +55,19 @@ def ancestors(node: str, prereqs: dict[str, set[str]]) -> set[str]:
         seen.add(current)
         stack.extend(prereqs.get(current, ()))
     return seen
+
+
+def check_path_order(b) -> None:
+    """A curated step placed before one of its (transitive) prerequisites is a warning."""
+    prereqs = {i: set(m.prerequisites) for i, (_, m, _) in b.entities.items()}
+    for path, item in b.paths.values():
+        position = {step: i for i, step in enumerate(path.steps)}
+        earlier = steps_among_ancestors(path.steps, prereqs)
+        for i, step in enumerate(path.steps):
+            above = earlier[step] if earlier is not None else ancestors(step, prereqs)
+            for pre in sorted(above):
+                if position.get(pre, -1) > i:
+                    file, line, col = item.locate(("steps", position[pre]))
+                    b.diags.append(warning(file, line, col, "KB025",
+                                              f"step {pre!r} comes after {step!r}, which needs it first; "
+                                              f"move {pre!r} before {step!r}"))

@@ -25,6 +25,7 @@ from kbgen.check.located import (
     validate_item,
     yaml_locator,
 )
+from kbgen.check.order import check_path_order
 from kbgen.core.diagnostics import Diagnostic, error, sort_diagnostics, suggest
 from kbgen.core.kb import KnowledgeBase, Origin
 from kbgen.core.kinds import ENTITY_KINDS, KINDS
@@ -253,7 +254,6 @@ def _build_knowledge_base(sources: Sources) -> tuple[KnowledgeBase, list[Diagnos
     builder.read_pages()
     builder.read_paths()
     for check in (crosschecks.check_refs, crosschecks.check_self_refs, crosschecks.check_duplicate_papers,
-                  crosschecks.check_prerequisite_cycles, crosschecks.check_unsafe_metadata,
-                  crosschecks.check_path_order):
+                  crosschecks.check_prerequisite_cycles, crosschecks.check_unsafe_metadata, check_path_order):
         check(builder)
     return builder.knowledge_base(), sort_diagnostics(builder.diags)

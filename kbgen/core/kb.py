@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterator, Mapping
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from kbgen.core.kinds import ENTITY_KINDS
-from kbgen.core.models import Concept, Paper, ReadingPath, Resource, Story, Summary, Topic
 
-Entity = Paper | Concept | Story | Resource
+if TYPE_CHECKING:  # the models need pydantic, which a warm `kbgen validate` never imports
+    from kbgen.core.models import Concept, Paper, ReadingPath, Resource, Story, Summary, Topic
+
+    Entity = Paper | Concept | Story | Resource
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,9 +17,12 @@ model in :mod:`kbgen.core.models` and its template.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kbgen.core.models import Concept, Paper, ReadingPath, Resource, Story, Strict, Summary, Topic
+if TYPE_CHECKING:
+    from kbgen.core.models import Strict
 
 CONTENT_DIR = "content"
 PAPERS_FILE = "papers.yaml"
@@ -43,7 +46,9 @@ class Kind:
     section: str
     label: str
     label_plural: str
-    model: type[Strict]
+    #: The pydantic model's class name in :mod:`kbgen.core.models` (imported on first use:
+    #: a warm ``kbgen validate`` needs the table but not pydantic).
+    model_name: str
     entity: bool
     folder: str | None = None
     #: Minutes assumed for an entry without ``reading_time`` (entities only).
@@ -56,6 +61,11 @@ class Kind:
     template: str | None = None
 
     @property
+    def model(self) -> type[Strict]:
+        """The pydantic model of this kind."""
+        return getattr(importlib.import_module("kbgen.core.models"), self.model_name)
+
+    @property
     def prefixed(self) -> bool:
         """Whether graph node ids of this kind carry ``kind:`` (all but entities)."""
         return not self.entity
@@ -66,21 +76,21 @@ _PREREQUISITES = ("prerequisites", "entity")
 
 #: Every kind, in the order they are listed (exports, the nav, counts).
 _TABLE: tuple[Kind, ...] = (
-    Kind("paper", "papers", "Paper", "Papers", Paper, entity=True, default_minutes=45,
+    Kind("paper", "papers", "Paper", "Papers", "Paper", entity=True, default_minutes=45,
          references=(_TOPICS, _PREREQUISITES, ("cites", "paper")), template="paper.md.j2"),
-    Kind("concept", "concepts", "Concept", "Concepts", Concept, entity=True, folder=f"{CONTENT_DIR}/concepts",
+    Kind("concept", "concepts", "Concept", "Concepts", "Concept", entity=True, folder=f"{CONTENT_DIR}/concepts",
          default_minutes=15, references=(_TOPICS, _PREREQUISITES), contributed=True),
-    Kind("story", "stories", "Story", "Stories", Story, entity=True, folder=f"{CONTENT_DIR}/stories",
+    Kind("story", "stories", "Story", "Stories", "Story", entity=True, folder=f"{CONTENT_DIR}/stories",
          default_minutes=10, references=(_TOPICS, _PREREQUISITES, ("paper", "paper")), contributed=True),
-    Kind("resource", "resources", "Resource", "Resources", Resource, entity=True,
+    Kind("resource", "resources", "Resource", "Resources", "Resource", entity=True,
          folder=f"{CONTENT_DIR}/resources", default_minutes=15, references=(_TOPICS, _PREREQUISITES),
          contributed=True),
-    Kind("summary", "summaries", "Summary", "Summaries", Summary, entity=False,
+    Kind("summary", "summaries", "Summary", "Summaries", "Summary", entity=False,
          folder=f"{CONTENT_DIR}/summaries", references=(_TOPICS, _PREREQUISITES, ("paper", "paper")),
          contributed=True),
-    Kind("topic", "topics", "Topic", "Topics", Topic, entity=False, references=(("parent", "topic"),),
+    Kind("topic", "topics", "Topic", "Topics", "Topic", entity=False, references=(("parent", "topic"),),
          template="topic.md.j2"),
-    Kind("path", "paths", "Reading path", "Reading paths", ReadingPath, entity=False,
+    Kind("path", "paths", "Reading path", "Reading paths", "ReadingPath", entity=False,
          references=(("steps", "entity"), ("assumes", "entity")), template="path.md.j2"),
 )
 

@@ -319,3 +319,23 @@ def test_validate_reports_citation_cycles(capsys, tmp_path) -> None:
 def test_sessions_past_year_9999_are_a_usage_error(capsys, root) -> None:
     code, _, err = run(capsys, "path", "vit", "--start", "9999-12-30", "--minutes-per-session", "30", "--root", root)
     assert code == 2 and "9999" in err and "Traceback" not in err
+
+
+def test_suggest(capsys, root) -> None:
+    import yaml
+
+    code, out, _ = run(capsys, "suggest", "--limit", "5", "--root", root)
+    assert code == 0 and out.startswith("5 proposed prerequisites")
+    assert "1. " in out and " before " in out and "builds on" in out
+    code, out, _ = run(capsys, "suggest", "-n", "5", "--format", "yaml", "--root", root)
+    proposed = yaml.safe_load(out)
+    assert code == 0 and sum(len(v) for v in proposed.values()) == 5
+    code, out, _ = run(capsys, "suggest", "-n", "3", "--format", "json", "--root", root)
+    data = json.loads(out)["suggestions"]
+    assert code == 0 and len(data) == 3 and list(data[0]) == ["entity", "prerequisite", "score", "evidence"]
+    # Nothing proposed is a prerequisite already.
+    hard = {s["id"] for s in json.loads(run(capsys, "path", data[0]["entity"], "--hard-only", "--format", "json",
+                                            "--root", root)[1])["steps"]}
+    assert data[0]["prerequisite"] not in hard
+    code, _, err = run(capsys, "suggest", "--limit", "0", "--root", root)
+    assert code == 2 and "--limit" in err

@@ -158,14 +158,19 @@ def plan_focused(g: KBGraph, targets: Iterable[str], known: Iterable[str] = (),
 
 def hard_steps(g: KBGraph, targets: Iterable[str], known: Iterable[str] = ()) -> set[str]:
     """The targets and their curated prerequisites, transitively, minus known entries."""
-    known_set = set(known)
-    members = {t for t in targets if t not in known_set}
+    return _prerequisite_closure(g, targets, set(known), set())
+
+
+def _prerequisite_closure(g: KBGraph, targets: Iterable[str], known: set[str], chosen: set[str]) -> set[str]:
+    """``targets`` and their prerequisites, transitively, that are neither known nor ``chosen``."""
+    members = {t for t in targets if t not in known and t not in chosen}
     queue = deque(members)
     pred = g.pred
     while queue:
         node = queue.popleft()
         for parent, data in pred[node].items():
-            if data["kind"] == "prerequisite" and parent not in members and parent not in known_set:
+            if (data["kind"] == "prerequisite" and parent not in members and parent not in known
+                    and parent not in chosen):
                 members.add(parent)
                 queue.append(parent)
     return members
@@ -199,7 +204,7 @@ def _plan_focused(g: KBGraph, targets: tuple[str, ...], known: tuple[str, ...], 
     while heap:
         negative, _, node = heapq.heappop(heap)
         # A soft step brings its own curated prerequisites; together they must earn their place.
-        bundle = hard_steps(g, [node], known_set | chosen) if -negative >= threshold else set()
+        bundle = _prerequisite_closure(g, [node], known_set, chosen) if -negative >= threshold else set()
         worth = sum(relevance[n].score for n in bundle) >= threshold * len(bundle)
         cost = sum(_minutes(g, n) for n in bundle)
         if bundle and worth and (left is None or cost <= left):

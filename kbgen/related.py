@@ -11,8 +11,11 @@ in [0, 1]:
 - *text*: cosine similarity of tf-idf vectors (scikit-learn
   ``TfidfVectorizer``: English and :data:`DOMAIN_STOP_WORDS` stop words,
   sublinear tf, words and pairs of adjacent words, hyphenated words kept
-  whole) over the title (twice), the short name and aliases, the abstract,
-  and the title and body of every summary of the paper.
+  whole, inline ``$maths$`` left out) over the title (twice), the short name
+  and aliases, the abstract, and the title and body of every summary of the
+  paper. A term found in one paper only is dropped: it can never be shared,
+  and it would only dilute a long summary's vector (and the pairs of words
+  it makes would double the vocabulary).
 
 ``score = 0.2 * direct + 0.2 * co-citation + 0.2 * coupling + 0.4 * text``,
 times :data:`REFERENCE_FACTOR` (1/2) when the paper is one this paper cites:
@@ -95,7 +98,7 @@ def _tfidf(texts: list[str]):
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
     stop_words = sorted(ENGLISH_STOP_WORDS | DOMAIN_STOP_WORDS)
-    vectorizer = TfidfVectorizer(stop_words=stop_words, sublinear_tf=True, ngram_range=(1, 2),
+    vectorizer = TfidfVectorizer(stop_words=stop_words, sublinear_tf=True, ngram_range=(1, 2), min_df=2,
                                  max_df=0.5 if len(texts) > 20 else 1.0, token_pattern=_TOKEN,
                                  preprocessor=_preprocess, dtype=np.float64)
     try:

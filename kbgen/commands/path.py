@@ -57,7 +57,8 @@ def _day(value: str) -> date:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("targets", nargs="*", metavar="TARGET", help="ids of the entries to understand")
     parser.add_argument("--topic", action="append", default=[], metavar="T",
-                        help="target every entry of topic T and its subtopics (repeatable)")
+                        help="lead to topic T's key entries (with --complete or --hard-only: to every "
+                             "entry of T and its subtopics); repeatable")
     parser.add_argument("--known", action="extend", nargs="+", default=[], metavar="ID",
                         help="entries already read; they and what only they lead to are left out "
                              "(give the TARGETs first: kbgen path vit --known resnet lstm)")

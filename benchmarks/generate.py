@@ -268,8 +268,10 @@ def build_paths(rng: random.Random, n: int, papers: list[dict]) -> dict[str, str
         steps = [papers[j]["id"] for j in sorted(seen)]
         if len(steps) < 2:
             continue
+        # What the path leaves out, its readers are taken to know (a curated path is self-contained).
+        assumes = sorted({p for j in seen for p in papers[j].get("prerequisites", [])} - set(steps))
         doc = {"title": f"Reading path {k}: towards {papers[target]['title']}",
-               "description": _words(rng, 25), "steps": steps}
+               "description": _words(rng, 25), "steps": steps, **({"assumes": assumes} if assumes else {})}
         paths[f"content/paths/path-{k}.yaml"] = _dump(doc)
     return paths
 

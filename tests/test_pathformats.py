@@ -98,11 +98,13 @@ def test_mermaid_is_a_transitive_reduction_with_safe_labels(g) -> None:
 def test_json_shape_exactly(g) -> None:
     plan = plan_path(g, ["transformer"], known=["lstm"])
     data = json.loads(format_json(plan))
-    assert list(data) == ["targets", "known", "total_minutes", "steps"]
+    assert list(data) == ["targets", "known", "mode", "budget_minutes", "total_minutes", "steps", "optional"]
     assert data["targets"] == ["transformer"] and data["known"] == ["lstm"]
+    assert data["mode"] == "complete" and data["budget_minutes"] is None and data["optional"] == []
     assert data["total_minutes"] == 35 + 45 + 20 + 15 + 60
     for step in data["steps"]:
-        assert list(step) == ["id", "kind", "title", "year", "reading_time", "reasons"]
+        assert list(step) == ["id", "kind", "title", "year", "reading_time", "score", "reasons"]
+        assert step["score"] is None
         for reason in step["reasons"]:
             assert list(reason) == ["kind", "needed_by", "text"]
     concept = next(s for s in data["steps"] if s["id"] == "self-attention")
@@ -153,3 +155,36 @@ def test_ics_uid_names_are_slugs(g) -> None:
     sessions = plan_sessions(plan, 90, date(2026, 1, 5), 7)
     assert "UID:from-attention-to-vit-session-1@kbgen" in format_ics(sessions, g, name="From attention to ViT!")
     assert "-session-1@kbgen" in format_ics(sessions, g)
+
+
+def test_json_of_a_focused_plan_has_scores_and_optional(g) -> None:
+    from kbgen.reading.focus import plan_focused
+
+    plan = plan_focused(g, ["transformer"], budget=120)
+    data = json.loads(format_json(plan))
+    assert data["mode"] == "focused" and data["budget_minutes"] == 120
+    scores = {s["id"]: s["score"] for s in data["steps"]}
+    # Listed by the target (1) and by self-attention, one step away (1/2).
+    assert scores["transformer"] is None and scores["bahdanau-attention"] == 1.5
+    # "end" (cited by the target only, 20 min) does not fit the budget after the prerequisites.
+    assert "end" not in scores
+    assert [o["id"] for o in data["optional"]] == ["end"]
+    assert data["optional"][0]["reasons"][-1] == {"kind": "optional", "needed_by": None,
+                                                  "text": "over the budget"}
+    assert data["total_minutes"] == sum(s["reading_time"] or 15 for s in data["steps"])
+
+
+def test_text_of_a_focused_plan(g) -> None:
+    from kbgen.reading.focus import plan_focused
+
+    text = format_text(plan_focused(g, ["transformer"]))
+    assert text.splitlines()[0] == ("Reading path to transformer: 6 steps, 3 h 55 min (focused: 5 required, "
+                                    "1 chosen by relevance; --complete lists every ancestor)")
+    assert "why: cited by transformer (relevance 1)" in text
+    assert "why: prerequisite of seq2seq; cited by bahdanau-attention and end" in text
+    budgeted = format_text(plan_focused(g, ["transformer"], budget=60))
+    assert "Budget 1 h: the required steps alone take 3 h 35 min, so no other step is added" in budgeted
+    assert "Optional background (not steps, not in the total):" in budgeted
+    markdown = format_markdown(plan_focused(g, ["transformer"], budget=60))
+    optional = markdown.split("## Optional background", 1)[1]
+    assert '- **[The "End" of &lt;RNNs&gt;' in optional and "- [ ] " not in optional

@@ -19,7 +19,6 @@ from kbgen.reading.paths import (
     UnknownIds,
     iter_downstream,
     path_prereqs,
-    plan_frontier,
     plan_path,
     plan_sessions,
     topic_targets,
@@ -157,18 +156,6 @@ def test_path_prereqs_are_in_path_direct_predecessors() -> None:
     g = graph_of([("a", "b"), ("b", "c"), ("a", "c"), ("k", "c")])
     plan = plan_path(g, ["c"], known=["k"])
     assert path_prereqs(plan, g) == {"a": [], "b": ["a"], "c": ["a", "b"]}
-
-
-def test_frontier_ranked_by_what_it_unlocks() -> None:
-    g = graph_of([("a", "b"), ("b", "c"), ("b", "d"), ("e", "f"), ("g", "h")], years={"g": 1990})
-    frontier = plan_frontier(g, ["a"])
-    assert [s.id for s in frontier] == ["b", "g", "e"]
-    assert frontier[0].unlocks == 2 and "unlocks 2 entries, e.g. c, d" in frontier[0].reason
-    assert "all 1 of its prerequisites read (a)" in frontier[0].reason
-    assert "needs nothing first" in frontier[1].reason
-    assert [s.id for s in plan_frontier(g, ["a"], limit=1)] == ["b"]
-    with pytest.raises(UnknownIds):
-        plan_frontier(g, ["zz"])
 
 
 # --- properties on random DAGs -------------------------------------------------

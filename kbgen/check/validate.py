@@ -26,6 +26,7 @@ from kbgen.check.located import (
     yaml_locator,
 )
 from kbgen.check.order import check_path_order
+from kbgen.check.paths import check_curated_paths
 from kbgen.core.diagnostics import Diagnostic, error, sort_diagnostics, suggest
 from kbgen.core.kb import KnowledgeBase, Origin
 from kbgen.core.kinds import ENTITY_KINDS, KINDS
@@ -256,4 +257,7 @@ def _build_knowledge_base(sources: Sources) -> tuple[KnowledgeBase, list[Diagnos
     for check in (crosschecks.check_refs, crosschecks.check_self_refs, crosschecks.check_duplicate_papers,
                   crosschecks.check_prerequisite_cycles, crosschecks.check_unsafe_metadata, check_path_order):
         check(builder)
-    return builder.knowledge_base(), sort_diagnostics(builder.diags)
+    kb = builder.knowledge_base()
+    # KB031 at the step itself: the path files' items know where each step is.
+    builder.diags += check_curated_paths(kb, locate=lambda path_id, i: builder.paths[path_id][1].locate(("steps", i)))
+    return kb, sort_diagnostics(builder.diags)

@@ -51,6 +51,7 @@ CODES: dict[str, str] = {
     "KB028": "cache problem (ignored and rebuilt)",
     "KB029": "undefined BibTeX @string macro",
     "KB030": "field repeated in one BibTeX entry",
+    "KB031": "curated path leaves out a prerequisite of one of its steps",
 }
 
 

@@ -5,16 +5,22 @@ graph) to text; ``kbgen path --format ...`` prints what they return.
 
 JSON (docs/design.md, section 5, stable)::
 
-    {"targets": [...], "known": [...], "total_minutes": N,
-     "steps": [{"id", "kind", "title", "year", "reading_time",
+    {"targets": [...], "known": [...], "mode": "focused" | "complete" | "hard-only",
+     "budget_minutes": N | null, "total_minutes": N,
+     "steps": [{"id", "kind", "title", "year", "reading_time", "score",
                 "reasons": [{"kind", "needed_by", "text"}, ...]}],
+     "optional": [steps, same shape],                                 # focused only; else []
      "sessions": [{"number", "date", "minutes", "steps": [ids]}]}   # only with sessions
 
 Each reason is an object: ``kind`` is ``target``, ``prerequisite`` or
-``cites``; ``needed_by`` the later step that needs this one (``null`` for a
+``cites`` (or, for an optional entry above the threshold, ``optional``: why it
+is not a step); ``needed_by`` the later step that needs this one (``null`` for a
 target); ``text`` the sentence the text output shows. ``reading_time`` is what
 the entry declares (``null`` when it declares nothing); ``total_minutes``
 counts such entries with the estimates of :data:`kbgen.paths.DEFAULT_MINUTES`.
+``score`` is the relevance of :mod:`kbgen.focus` (``null`` for a target and
+in the complete and hard-only modes); ``optional`` lists the next best
+ancestors of a focused plan, which are not steps and not in the total.
 """
 
 from __future__ import annotations
@@ -49,14 +55,16 @@ def _step_minutes(step: Step) -> str:
     return ("~" if step.estimated else "") + format_minutes(step.minutes)
 
 
-def summarise_reasons(step: Step) -> str:
+def summarise_reasons(step: Step, words: bool = False) -> str:
     """One line: ``target; prerequisite of a, b; cited by c`` (long lists shortened).
+
+    ``words`` joins the last two names with "and" (focused plans: "cited by vit and bert").
 
     >>> from kbgen.reading.paths import Reason
     >>> s = Step("x", "paper", "X", 2000, 10, (Reason("prerequisite", "a", "prerequisite of a"),
     ...          Reason("cites", "b", "cited by b"), Reason("prerequisite", "c", "prerequisite of c")))
-    >>> summarise_reasons(s)
-    'prerequisite of a, c; cited by b'
+    >>> summarise_reasons(s), summarise_reasons(s, words=True)
+    ('prerequisite of a, c; cited by b', 'prerequisite of a and c; cited by b')
     """
     groups: dict[str, list[str]] = {}
     parts = []
@@ -68,10 +76,29 @@ def summarise_reasons(step: Step) -> str:
     for kind, label in (("prerequisite", "prerequisite of"), ("cites", "cited by")):
         names = groups.get(kind)
         if names:
-            shown = ", ".join(names[:_MAX_NAMES])
             more = len(names) - _MAX_NAMES
-            parts.append(f"{label} {shown}" + (f" and {more} more" if more > 0 else ""))
+            if words and more <= 0 and len(names) > 1:
+                shown = ", ".join(names[:-1]) + " and " + names[-1]
+            else:
+                shown = ", ".join(names[:_MAX_NAMES]) + (f" and {more} more" if more > 0 else "")
+            parts.append(f"{label} {shown}")
     return "; ".join(parts)
+
+
+def is_required(step: Step) -> bool:
+    """A target or a curated prerequisite of a later step (a hard step of a focused plan)."""
+    return any(r.kind in ("target", "prerequisite") for r in step.reasons)
+
+
+def step_why(step: Step, plan: ReadingPlan) -> str:
+    """The "why" line of a step: its reasons, and in a focused plan a chosen step's relevance."""
+    if not plan.focused:
+        return summarise_reasons(step)
+    text = summarise_reasons(step, words=True)
+    if step.score is not None and not is_required(step):
+        text += f" (relevance {step.score:g})"
+    notes = [r.text for r in step.reasons if r.kind == "optional"]
+    return "; ".join([text, *notes])
 
 
 def _title_line(step: Step) -> str:
@@ -89,11 +116,35 @@ def name_targets(targets: tuple[str, ...], limit: int = 4) -> str:
     return ", ".join(targets[:limit]) + (f" and {more} more" if more > 0 else "")
 
 
+def _mode_note(plan: ReadingPlan) -> str:
+    if plan.hard_only:
+        return " (prerequisites only)"
+    if not plan.focused:
+        return ""
+    required = sum(1 for s in plan.steps if is_required(s))
+    return (f" (focused: {required} required, {len(plan.steps) - required} chosen by relevance; "
+            "--complete lists every ancestor)")
+
+
+def budget_note(plan: ReadingPlan) -> str | None:
+    """A sentence about the budget of a focused plan, or ``None`` without one."""
+    if plan.budget_minutes is None:
+        return None
+    required = sum(s.minutes for s in plan.steps if is_required(s))
+    budget = format_minutes(plan.budget_minutes)
+    if required > plan.budget_minutes:
+        return (f"Budget {budget}: the required steps alone take {format_minutes(required)}, "
+                "so no other step is added")
+    return f"Budget {budget}: steps chosen by relevance while they fit"
+
+
 def _header(plan: ReadingPlan) -> list[str]:
     count = len(plan.steps)
     lines = [f"Reading path to {name_targets(plan.targets)}: {count} step{'s' * (count != 1)}, "
-             f"{format_minutes(plan.total_minutes)}"
-             + (" (prerequisites only)" if plan.hard_only else "")]
+             f"{format_minutes(plan.total_minutes)}" + _mode_note(plan)]
+    note = budget_note(plan)
+    if note:
+        lines.append(note)
     if plan.known:
         lines.append(f"Already known: {', '.join(plan.known)}")
     if any(s.estimated for s in plan.steps):
@@ -112,7 +163,7 @@ def format_text(plan: ReadingPlan, sessions: list[Session] | None = None) -> str
 
     def step_lines(step: Step) -> list[str]:
         return [f"{number[step.id]:>{width}}. {_title_line(step)}",
-                f"{' ' * width}  why: {summarise_reasons(step)}"]
+                f"{' ' * width}  why: {step_why(step, plan)}"]
 
     if sessions:
         for session in sessions:
@@ -125,19 +176,28 @@ def format_text(plan: ReadingPlan, sessions: list[Session] | None = None) -> str
         lines.append("")
         for step in plan.steps:
             lines.extend(step_lines(step))
+    if plan.optional:
+        lines += ["", "Optional background (not steps, not in the total):"]
+        for step in plan.optional:
+            lines += [f"  - {_title_line(step)}", f"    why: {step_why(step, plan)}"]
     return "\n".join(lines) + "\n"
 
 
 def plan_to_dict(plan: ReadingPlan, sessions: list[Session] | None = None) -> dict:
     """The JSON shape of the module docs, as a dict."""
+    def step_dict(s: Step) -> dict:
+        return {"id": s.id, "kind": s.kind, "title": s.title, "year": s.year, "reading_time": s.reading_time,
+                "score": s.score,
+                "reasons": [{"kind": r.kind, "needed_by": r.needed_by, "text": r.text} for r in s.reasons]}
+
     data = {
         "targets": list(plan.targets),
         "known": list(plan.known),
+        "mode": plan.mode,
+        "budget_minutes": plan.budget_minutes,
         "total_minutes": plan.total_minutes,
-        "steps": [{
-            "id": s.id, "kind": s.kind, "title": s.title, "year": s.year, "reading_time": s.reading_time,
-            "reasons": [{"kind": r.kind, "needed_by": r.needed_by, "text": r.text} for r in s.reasons],
-        } for s in plan.steps],
+        "steps": [step_dict(s) for s in plan.steps],
+        "optional": [step_dict(s) for s in plan.optional],
     }
     if sessions is not None:
         data["sessions"] = [{"number": x.number, "date": x.date.isoformat(), "minutes": x.minutes,
@@ -164,13 +224,13 @@ def escape_markdown(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def _md_step(step: Step) -> str:
+def _md_step(step: Step, plan: ReadingPlan, box: str = "- [ ] ") -> str:
     title = escape_markdown(step.title)
     if step.url:
         title = f"[{title}](<{step.url}>)"
     year = f"{step.year}, " if step.year else ""
-    return (f"- [ ] **{title}** ({year}{step.kind}, {_step_minutes(step)}) — `{step.id}`  \n"
-            f"  Why: {escape_markdown(summarise_reasons(step))}")
+    return (f"{box}**{title}** ({year}{step.kind}, {_step_minutes(step)}) — `{step.id}`  \n"
+            f"  Why: {escape_markdown(step_why(step, plan))}")
 
 
 def format_markdown(plan: ReadingPlan, sessions: list[Session] | None = None) -> str:
@@ -180,9 +240,11 @@ def format_markdown(plan: ReadingPlan, sessions: list[Session] | None = None) ->
     summary = f"{count} step{'s' * (count != 1)}, {format_minutes(plan.total_minutes)} of reading"
     if sessions:
         summary += f" in {len(sessions)} session{'s' * (len(sessions) != 1)}"
-    if plan.hard_only:
-        summary += " (prerequisites only)"
+    summary += _mode_note(plan)
     lines.append(summary + ".")
+    note = budget_note(plan)
+    if note:
+        lines += ["", escape_markdown(note) + "."]
     if plan.known:
         lines += ["", "Already known: " + ", ".join(f"`{k}`" for k in plan.known) + "."]
     if any(s.estimated for s in plan.steps):
@@ -193,10 +255,13 @@ def format_markdown(plan: ReadingPlan, sessions: list[Session] | None = None) ->
         for session in sessions:
             lines += ["", f"## Session {session.number} — {session.date.strftime('%A')} "
                           f"{session.date.isoformat()} ({format_minutes(session.minutes)})", ""]
-            lines += [_md_step(s) for s in session.steps]
+            lines += [_md_step(s, plan) for s in session.steps]
     else:
         lines += ["", "## Steps", ""]
-        lines += [_md_step(s) for s in plan.steps]
+        lines += [_md_step(s, plan) for s in plan.steps]
+    if plan.optional:
+        lines += ["", "## Optional background", "", "Not steps and not in the total: the next best ancestors.", ""]
+        lines += [_md_step(s, plan, box="- ") for s in plan.optional]
     return "\n".join(lines) + "\n"
 
 

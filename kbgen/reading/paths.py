@@ -10,7 +10,9 @@ ordering graph: a step comes after every step it descends from, also when the
 chain between them runs through a known entry; unrelated parts of the
 knowledge base never move a step. A target that is also known is
 left out. ``hard_only`` follows prerequisite edges only (citations neither
-pull entries in nor order them).
+pull entries in nor order them). This is the ``--complete`` (and
+``--hard-only``) mode of ``kbgen path``; the default, focused mode keeps only
+the cited ancestors that earn a place (:mod:`kbgen.focus`).
 
 Every step says why it is there: each later step that needs it, and by which
 edge kind. Entries without a ``reading_time`` count with an estimate by kind
@@ -64,6 +66,7 @@ class Step:
     reasons: tuple[Reason, ...]
     url: str | None = None  # best external link: arXiv abstract, DOI, or the entry's URL
     estimated: bool = False  # reading_time was missing; minutes is an estimate
+    score: float | None = None  # relevance to the targets (focused plans only, see kbgen.focus)
 
     @property
     def minutes(self) -> int:
@@ -78,6 +81,14 @@ class ReadingPlan:
     steps: tuple[Step, ...]
     total_minutes: int
     hard_only: bool = False
+    focused: bool = False  # made by kbgen.focus.plan_focused
+    optional: tuple[Step, ...] = ()  # focused: the next best ancestors, not steps
+    budget_minutes: int | None = None  # focused: the --budget asked for
+
+    @property
+    def mode(self) -> str:
+        """``focused``, ``hard-only`` or ``complete``."""
+        return "focused" if self.focused else "hard-only" if self.hard_only else "complete"
 
 
 @dataclass(frozen=True)
@@ -86,19 +97,6 @@ class Session:
     date: date
     steps: tuple[Step, ...]
     minutes: int
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """One entry of the frontier (``kbgen next``)."""
-
-    id: str
-    kind: str
-    title: str
-    year: int | None
-    unlocks: int  # unread entities that transitively depend on it
-    importance: float
-    reason: str
 
 
 _TARGET = Reason("target", None, "target")
@@ -167,7 +165,7 @@ def _plan_path(g: KBGraph, targets: Iterable[str], known: Iterable[str], hard_on
                 members.add(parent)
                 queue.append(parent)
 
-    order = order_topologically(members, *_constraints(g, members, hard_only), g.sort_keys.__getitem__)
+    order = order_topologically(members, *ordering_constraints(g, members, hard_only), g.sort_keys.__getitem__)
     position = {node: i for i, node in enumerate(order)}
     target_set = set(targets)
     memo = g.reason_memo  # Reason objects are immutable: one per edge and graph
@@ -189,12 +187,12 @@ def _plan_path(g: KBGraph, targets: Iterable[str], known: Iterable[str], hard_on
                        total_minutes=sum(s.minutes for s in steps), hard_only=hard_only)
 
 
-def _constraints(g: KBGraph, members: set[str], hard_only: bool):
-    """Predecessor and successor maps that order ``members``.
+def ordering_constraints(g: KBGraph, members: set[str], hard_only: bool = False):
+    """Predecessor and successor maps that order ``members`` (for :func:`order_topologically`).
 
     Direct edges, plus an edge a -> b whenever a member a is an ancestor of a
-    member b only through entries outside the path (known ones): knowing an
-    entry never lets the path reverse an order the graph implies.
+    member b only through entries outside the path (known or left out): leaving
+    an entry out never lets the path reverse an order the graph implies.
     """
     pred = g.pred
     outside: list[str] = []
@@ -345,55 +343,8 @@ def path_prereqs(plan: ReadingPlan, g: KBGraph) -> dict[str, list[str]]:
     }
 
 
-def plan_frontier(g: KBGraph, read: Iterable[str], limit: int | None = 10) -> list[Suggestion]:
-    """What to read next: unread entities all of whose ordering predecessors are read.
-
-    Ranked by how many unread entities transitively depend on them, then by
-    importance, then by year and id.
-    """
-    read = list(dict.fromkeys(read))
-    check_ids(g, read)
-    read_set = set(read)
-    pred, succ = g.pred, g.succ
-    frontier = [n for n in g.ordering if n not in read_set and all(p in read_set for p in pred[n])]
-    importance = g.importance
-    scored = []
-    for node in frontier:
-        below = _descendants(succ, node, read_set)
-        scored.append((node, below))
-    scored.sort(key=lambda item: (-len(item[1]), -importance.get(item[0], 0.0), g.sort_key(item[0])))
-    if limit is not None:
-        scored = scored[:limit]
-    out = []
-    for node, below in scored:
-        attrs = g.ordering.nodes[node]
-        preds = sorted(pred[node])
-        why = (f"all {len(preds)} of its prerequisites read ({', '.join(preds)})" if preds
-               else "needs nothing first")
-        if below:
-            nearest = sorted((c for c in succ[node] if c not in read_set), key=g.sort_key)[:3]
-            why += f"; unlocks {len(below)} entr{'y' if len(below) == 1 else 'ies'}"
-            if nearest:
-                why += f", e.g. {', '.join(nearest)}"
-        out.append(Suggestion(id=node, kind=attrs["kind"], title=attrs["title"], year=attrs.get("year"),
-                              unlocks=len(below), importance=importance.get(node, 0.0), reason=why))
-    return out
-
-
-def _descendants(succ, node: str, skip: set[str]) -> set[str]:
-    seen: set[str] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        for child in succ[current]:
-            if child not in seen and child not in skip:
-                seen.add(child)
-                stack.append(child)
-    return seen
-
-
 __all__ = [
-    "DEFAULT_MINUTES", "Reason", "Step", "ReadingPlan", "Session", "Suggestion", "UnknownIds",
-    "check_ids", "external_url", "plan_path", "make_step", "topic_targets", "plan_sessions",
-    "iter_downstream", "path_prereqs", "plan_frontier",
+    "DEFAULT_MINUTES", "Reason", "Step", "ReadingPlan", "Session", "UnknownIds",
+    "check_ids", "external_url", "plan_path", "ordering_constraints", "make_step", "topic_targets",
+    "plan_sessions", "iter_downstream", "path_prereqs",
 ]

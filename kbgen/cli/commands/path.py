@@ -7,17 +7,22 @@ import json
 import sys
 from datetime import date
 
-from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
+from kbgen.cli.common import EXIT_OK, EXIT_USAGE, UsageError, add_root_argument, load_checked
 
 NAME = "path"
 ORDER = 20
 HELP = "plan a reading path to one or more targets, optionally split into sessions"
 DESCRIPTION = (
-    "List every entry to read before the targets (their ancestors through prerequisites and "
-    "citations, minus what is already known), in topological order with ties broken by year "
-    "and id, each with the reason it is there. --topic T targets every entry of topic T and its "
-    "subtopics. --minutes-per-session splits the path into dated sessions; --format ics writes "
-    "them as calendar events. --downstream ID instead lists the entries that build on ID."
+    "List what to read before the targets, in topological order with ties broken by year and id, "
+    "each with the reason it is there. By default the path is focused: the targets' curated "
+    "prerequisites (transitively) plus the cited ancestors whose relevance (a co-citation count "
+    "weighted by nearness to the targets) reaches 1, and the next best ancestors apart as optional "
+    "background; --budget keeps the best that fit. --complete lists every ancestor through "
+    "prerequisites and citations, --hard-only the prerequisites alone. Entries already known, and "
+    "what only they lead to, are left out. --topic T leads to the topic's key entries (its most "
+    "important, by PageRank inside the topic; with --complete or --hard-only, to every entry of T "
+    "and its subtopics). --minutes-per-session splits the path into dated sessions; --format ics "
+    "writes them as calendar events. --downstream ID instead lists the entries that build on ID."
 )
 FORMATS = ("text", "json", "markdown", "mermaid", "bib", "ics")
 DEFAULT_SESSION_MINUTES = 90
@@ -33,6 +38,15 @@ def _positive(value: str) -> int:
     return number
 
 
+def _duration(value: str) -> int:
+    from kbgen.reading.focus import parse_duration
+
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -43,14 +57,21 @@ def _day(value: str) -> date:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("targets", nargs="*", metavar="TARGET", help="ids of the entries to understand")
     parser.add_argument("--topic", action="append", default=[], metavar="T",
-                        help="target every entry of topic T and its subtopics (repeatable)")
+                        help="lead to topic T's key entries (with --complete or --hard-only: to every "
+                             "entry of T and its subtopics); repeatable")
     parser.add_argument("--known", action="extend", nargs="+", default=[], metavar="ID",
                         help="entries already read; they and what only they lead to are left out "
                              "(give the TARGETs first: kbgen path vit --known resnet lstm)")
     parser.add_argument("--known-file", metavar="FILE",
                         help="more known ids, one per line ('#' starts a comment)")
-    parser.add_argument("--hard-only", action="store_true",
-                        help="follow prerequisites only, not citations")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--complete", action="store_true",
+                      help="every ancestor through prerequisites and citations, not only the relevant ones")
+    mode.add_argument("--hard-only", action="store_true",
+                      help="follow prerequisites only, not citations")
+    parser.add_argument("--budget", type=_duration, metavar="TIME",
+                        help="focused path: keep the most relevant cited ancestors that fit in TIME "
+                             "(e.g. 10h, 90m, 1h30m) once the prerequisites are counted")
     parser.add_argument("--downstream", metavar="ID",
                         help="instead of a path, list the entries that build on ID, nearest first")
     parser.add_argument("--format", choices=FORMATS, default="text",
@@ -75,6 +96,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--format ics needs --start YYYY-MM-DD (the date of the first session)")
     if args.downstream and args.format not in ("text", "json"):
         raise UsageError("--downstream writes --format text or json")
+    if args.budget is not None and (args.complete or args.hard_only or args.downstream):
+        raise UsageError("--budget chooses among the cited ancestors of a focused path; "
+                         "give it without --complete, --hard-only or --downstream")
     known = list(args.known)
     if args.known_file:
         known += _read_ids(args.known_file)
@@ -87,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
             text = _path(g, args, known)
     except UnknownIds as exc:
         print(f"kbgen path: {exc}", file=sys.stderr)
-        return EXIT_ERRORS
+        return EXIT_USAGE
     sys.stdout.write(text)
     return EXIT_OK
 
@@ -103,12 +127,9 @@ def _read_ids(path: str) -> list[str]:
 
 def _path(g, args: argparse.Namespace, known: list[str]) -> str:
     from kbgen.output import planformats as pathformats
-    from kbgen.reading.paths import plan_path, plan_sessions, topic_targets
+    from kbgen.reading.paths import plan_sessions
 
-    targets = list(args.targets)
-    for topic in args.topic:
-        targets += topic_targets(g, topic)
-    plan = plan_path(g, targets, known, hard_only=args.hard_only)
+    plan = _plan(g, args, known)
     sessions = None
     if args.minutes_per_session or args.start or args.format == "ics":
         try:
@@ -128,6 +149,22 @@ def _path(g, args: argparse.Namespace, known: list[str]) -> str:
         return pathformats.format_bib(plan, g)
     name = "-".join(args.targets + [f"topic-{t.removeprefix('topic:')}" for t in args.topic])[:60]
     return pathformats.format_ics(sessions or [], g, name=name or None)
+
+
+def _plan(g, args: argparse.Namespace, known: list[str]):
+    from kbgen.reading.focus import plan_focused
+    from kbgen.reading.paths import plan_path, topic_targets
+    from kbgen.reading.topicpath import plan_entries_path, topic_key_entries
+
+    targets = list(args.targets)
+    if args.complete or args.hard_only:
+        for topic in args.topic:
+            targets += topic_targets(g, topic)
+        return plan_path(g, targets, known, hard_only=args.hard_only)
+    entries = [e for topic in args.topic for e in topic_key_entries(g, topic)]
+    if not targets:  # a topic's path drops a key entry that would start it needed by nothing
+        return plan_entries_path(g, entries, known, budget=args.budget)
+    return plan_focused(g, targets + entries, known, budget=args.budget)
 
 
 def _downstream(g, entity_id: str, fmt: str) -> str:

@@ -110,3 +110,56 @@ def test_build_strict_stops_on_a_graph_warning_before_mkdocs_starts(capsys, tmp_
     assert code == 1 and "KB024" in err and "--strict" in err
     assert started == [] and not (root / "site").exists()
     assert run(capsys, "validate", "--root", str(root))[0] == 0  # a warning, not an error
+
+
+# -- a file that cannot be read (issue 15) -----------------------------------
+
+SLIP = GOLDEN / "diagnostics" / "papers-indent-slip"
+
+
+def test_one_indentation_slip_is_one_error_with_a_summary_that_says_what_was_skipped(capsys) -> None:
+    code, out, _ = run(capsys, "validate", "--root", str(SLIP))
+    assert code == 1
+    assert out.splitlines() == [
+        "papers.yaml:8:10: error KB001: YAML syntax error: mapping values are not allowed in this context; "
+        "quote a value that contains ': '",
+        "1 error, 0 warnings in 5 files; 1 file could not be read (papers.yaml); checks that depend on it "
+        "were skipped",
+    ]
+
+
+def test_the_examples_papers_with_one_slip_give_one_error(capsys, tmp_path, repo_root) -> None:
+    import shutil
+
+    root = tmp_path / "kb"
+    shutil.copytree(repo_root / "content", root / "content")
+    text = (repo_root / "papers.yaml").read_text(encoding="utf-8")
+    slipped = text.replace("\n    prerequisites: [", "\n   prerequisites: [", 1)
+    assert slipped != text
+    (root / "papers.yaml").write_text(slipped, encoding="utf-8")
+    code, out, _ = run(capsys, "validate", "--root", str(root))
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 2, out
+    assert lines[0].startswith("papers.yaml:") and " error KB001: " in lines[0]
+    assert lines[1].endswith("1 file could not be read (papers.yaml); checks that depend on it were skipped")
+
+
+def test_the_parse_error_comes_first_in_every_format(capsys, tmp_path) -> None:
+    import shutil
+
+    root = tmp_path / "kb"
+    shutil.copytree(SLIP, root)
+    summary = root / "content" / "summaries" / "vit.md"
+    summary.write_text(summary.read_text(encoding="utf-8").replace("contributors:", "yaer: 2020\ncontributors:"),
+                       encoding="utf-8")
+    code, out, _ = run(capsys, "validate", "--root", str(root))
+    assert code == 1
+    assert [line.split(" ")[2] for line in out.splitlines()[:2]] == ["KB001:", "KB006:"]
+    assert out.splitlines()[1].startswith("content/summaries/vit.md:4:1: error KB006: unknown key 'yaer'")
+    code, out, _ = run(capsys, "validate", "--root", str(root), "--format", "json")
+    assert [d["code"] for d in json.loads(out)] == ["KB001", "KB006"]
+    code, out, _ = run(capsys, "validate", "--root", str(root), "--format", "github")
+    assert out.startswith("::error file=papers.yaml,line=8,col=10,title=KB001::")
+    code, _, err = run(capsys, "graph", "--root", str(root))  # a command that needs a valid knowledge base
+    assert code == 1 and err.splitlines()[0].startswith("papers.yaml:8:10: error KB001")
+    assert "1 file could not be read (papers.yaml)" in err

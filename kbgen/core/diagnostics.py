@@ -51,6 +51,10 @@ CODES: dict[str, str] = {
     "KB028": "cache problem (ignored and rebuilt)",
     "KB029": "undefined BibTeX @string macro",
     "KB030": "field repeated in one BibTeX entry",
+    "KB031": "probably the same paper twice (same title, years one apart: preprint and venue)",
+    "KB032": "year earlier than the year of the paper's arXiv id",
+    "KB033": "link to a page that does not exist",
+    "KB034": "placeholder of `kbgen new` not replaced",
 }
 
 

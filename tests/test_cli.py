@@ -163,3 +163,43 @@ def test_the_parse_error_comes_first_in_every_format(capsys, tmp_path) -> None:
     code, _, err = run(capsys, "graph", "--root", str(root))  # a command that needs a valid knowledge base
     assert code == 1 and err.splitlines()[0].startswith("papers.yaml:8:10: error KB001")
     assert "1 file could not be read (papers.yaml)" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["validate"], ["graph", "--format", "dot"], ["schema", "--check"], ["new", "concept", "x-new", "--contributor", "A"],
+    ["import-bib", str(Path(__file__).parent / "fixtures" / "import" / "mixed.bib"), "--dry-run"],
+])
+def test_root_before_or_after_every_contributor_command(capsys, tmp_path, argv) -> None:
+    import shutil
+
+    results = []
+    for where in ("before", "after"):
+        root = tmp_path / where
+        shutil.copytree(VALID, root)
+        full = ["--root", str(root), *argv] if where == "before" else [*argv, "--root", str(root)]
+        code, out, err = run(capsys, *full)
+        results.append((code, out.replace(str(root), "ROOT"), err.replace(str(root), "ROOT")))
+    assert results[0] == results[1]
+    assert results[0][0] in (0, 1) and "not a kbgen knowledge base" not in results[0][2]
+
+
+def test_init_takes_its_folder_as_dir_or_root(capsys, tmp_path) -> None:
+    assert run(capsys, "--root", str(tmp_path / "a"), "init")[0] == 0
+    assert run(capsys, "init", "--root", str(tmp_path / "b"))[0] == 0
+    assert run(capsys, "init", str(tmp_path / "c"))[0] == 0
+    assert {p.name for p in tmp_path.iterdir()} == {"a", "b", "c"}
+    assert all((tmp_path / d / "mkdocs.yml").is_file() for d in "abc")
+
+
+def test_one_spelling_per_idea_across_the_commands() -> None:
+    from kbgen.cli.main import build_parser
+
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001
+    spellings: dict[str, set[tuple[str, ...]]] = {}
+    for sub in commands.values():
+        for action in sub._actions:  # noqa: SLF001
+            if action.option_strings and action.dest != "help":
+                spellings.setdefault(action.dest, set()).add(tuple(action.option_strings))
+    for dest in ("root", "format", "dry_run", "with_abstract", "strict", "title"):
+        assert len(spellings[dest]) == 1, (dest, spellings[dest])  # the same flag, however many commands use it

@@ -103,7 +103,7 @@ def test_init_never_overwrites_and_says_what_it_skipped(new_kb, capsys):
     assert code == 0
     assert out.splitlines()[0] == "created content/index.md"
     assert "skipped papers.yaml (it exists; kbgen init never overwrites a file)" in out
-    assert out.splitlines()[-1].startswith("1 files created, 17 skipped.")
+    assert out.splitlines()[-1].startswith("1 file created, 17 skipped.")
     assert all(p.read_bytes() == data for p, data in before.items())
 
 

@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     for rel in result.skipped:
         print(f"skipped {rel} (it exists; kbgen init never overwrites a file)")
     where = "" if Path(root) == Path(".") else f"cd {root} && "
-    print(f"{len(result.created)} files created, {len(result.skipped)} skipped. "
+    n = len(result.created)
+    print(f"{n} file{'s' * (n != 1)} created, {len(result.skipped)} skipped. "
           f"Next: {where}kbgen validate && kbgen serve")
     return EXIT_OK

@@ -440,3 +440,12 @@ def test_the_rewrite_of_an_empty_flow_list_is_atomic_too(tmp_path, capsys, monke
     assert code == 2 and "No space left on device" in err
     assert (root / "papers.yaml").read_text(encoding="utf-8") == "papers: []\n"
     assert sorted(p.name for p in root.iterdir()) == ["papers.yaml"]
+
+
+def test_new_first_asks_to_fix_a_file_that_cannot_be_read(tmp_path, capsys):
+    root = _copy_example(tmp_path)
+    with (root / "papers.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("  - id: [broken\n")
+    code, _, err = _run(capsys, "new", "summary", "luong-attention", "--root", root)
+    assert code == 2 and err == "kbgen new: papers.yaml could not be read; fix it first ('kbgen validate' shows where)\n"
+    assert not (root / "content" / "summaries" / "luong-attention.md").exists()

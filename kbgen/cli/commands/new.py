@@ -41,12 +41,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kbgen.app.scaffold import relative_path, render_scaffold
+    from kbgen.check.coverage import unreadable_files
     from kbgen.core.diagnostics import suggest
     from kbgen.core.identifiers import ID_RE
     from kbgen.core.models import Resource
     from kbgen.io.atomic import write_new_file
 
-    kb = load(args).kb
+    loaded = load(args)
+    unread = unreadable_files(loaded.diagnostics)
+    if unread:  # the id may be in a file that could not be read: "unknown" would mislead
+        raise UsageError(f"{', '.join(unread)} could not be read; fix it first ('kbgen validate' shows where)")
+    kb = loaded.kb
     kind = args.kind
     for value in filter(None, (args.id, args.file_id)):
         if not ID_RE.match(value) or len(value) > 80:

@@ -33,6 +33,7 @@ SUMMARY = """\
 ---
 title: Summary of alpha
 paper: alpha
+contributors: [Ada]
 date: 2025-01-02
 ---
 Alpha, briefly.

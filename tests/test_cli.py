@@ -110,3 +110,96 @@ def test_build_strict_stops_on_a_graph_warning_before_mkdocs_starts(capsys, tmp_
     assert code == 1 and "KB024" in err and "--strict" in err
     assert started == [] and not (root / "site").exists()
     assert run(capsys, "validate", "--root", str(root))[0] == 0  # a warning, not an error
+
+
+# -- a file that cannot be read (issue 15) -----------------------------------
+
+SLIP = GOLDEN / "diagnostics" / "papers-indent-slip"
+
+
+def test_one_indentation_slip_is_one_error_with_a_summary_that_says_what_was_skipped(capsys) -> None:
+    code, out, _ = run(capsys, "validate", "--root", str(SLIP))
+    assert code == 1
+    assert out.splitlines() == [
+        "papers.yaml:8:10: error KB001: YAML syntax error: mapping values are not allowed in this context; "
+        "quote a value that contains ': '",
+        "1 error, 0 warnings in 5 files; 1 file could not be read (papers.yaml); checks that depend on it "
+        "were skipped",
+    ]
+
+
+def test_the_examples_papers_with_one_slip_give_one_error(capsys, tmp_path, repo_root) -> None:
+    import shutil
+
+    root = tmp_path / "kb"
+    shutil.copytree(repo_root / "content", root / "content")
+    text = (repo_root / "papers.yaml").read_text(encoding="utf-8")
+    slipped = text.replace("\n    prerequisites: [", "\n   prerequisites: [", 1)
+    assert slipped != text
+    (root / "papers.yaml").write_text(slipped, encoding="utf-8")
+    code, out, _ = run(capsys, "validate", "--root", str(root))
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 2, out
+    assert lines[0].startswith("papers.yaml:") and " error KB001: " in lines[0]
+    assert lines[1].endswith("1 file could not be read (papers.yaml); checks that depend on it were skipped")
+
+
+def test_the_parse_error_comes_first_in_every_format(capsys, tmp_path) -> None:
+    import shutil
+
+    root = tmp_path / "kb"
+    shutil.copytree(SLIP, root)
+    summary = root / "content" / "summaries" / "vit.md"
+    summary.write_text(summary.read_text(encoding="utf-8").replace("contributors:", "yaer: 2020\ncontributors:"),
+                       encoding="utf-8")
+    code, out, _ = run(capsys, "validate", "--root", str(root))
+    assert code == 1
+    assert [line.split(" ")[2] for line in out.splitlines()[:2]] == ["KB001:", "KB006:"]
+    assert out.splitlines()[1].startswith("content/summaries/vit.md:4:1: error KB006: unknown key 'yaer'")
+    code, out, _ = run(capsys, "validate", "--root", str(root), "--format", "json")
+    assert [d["code"] for d in json.loads(out)] == ["KB001", "KB006"]
+    code, out, _ = run(capsys, "validate", "--root", str(root), "--format", "github")
+    assert out.startswith("::error file=papers.yaml,line=8,col=10,title=KB001::")
+    code, _, err = run(capsys, "graph", "--root", str(root))  # a command that needs a valid knowledge base
+    assert code == 1 and err.splitlines()[0].startswith("papers.yaml:8:10: error KB001")
+    assert "1 file could not be read (papers.yaml)" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["validate"], ["graph", "--format", "dot"], ["schema", "--check"], ["new", "concept", "x-new", "--contributor", "A"],
+    ["import-bib", str(Path(__file__).parent / "fixtures" / "import" / "mixed.bib"), "--dry-run"],
+])
+def test_root_before_or_after_every_contributor_command(capsys, tmp_path, argv) -> None:
+    import shutil
+
+    results = []
+    for where in ("before", "after"):
+        root = tmp_path / where
+        shutil.copytree(VALID, root)
+        full = ["--root", str(root), *argv] if where == "before" else [*argv, "--root", str(root)]
+        code, out, err = run(capsys, *full)
+        results.append((code, out.replace(str(root), "ROOT"), err.replace(str(root), "ROOT")))
+    assert results[0] == results[1]
+    assert results[0][0] in (0, 1) and "not a kbgen knowledge base" not in results[0][2]
+
+
+def test_init_takes_its_folder_as_dir_or_root(capsys, tmp_path) -> None:
+    assert run(capsys, "--root", str(tmp_path / "a"), "init")[0] == 0
+    assert run(capsys, "init", "--root", str(tmp_path / "b"))[0] == 0
+    assert run(capsys, "init", str(tmp_path / "c"))[0] == 0
+    assert {p.name for p in tmp_path.iterdir()} == {"a", "b", "c"}
+    assert all((tmp_path / d / "mkdocs.yml").is_file() for d in "abc")
+
+
+def test_one_spelling_per_idea_across_the_commands() -> None:
+    from kbgen.cli.main import build_parser
+
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001
+    spellings: dict[str, set[tuple[str, ...]]] = {}
+    for sub in commands.values():
+        for action in sub._actions:  # noqa: SLF001
+            if action.option_strings and action.dest != "help":
+                spellings.setdefault(action.dest, set()).add(tuple(action.option_strings))
+    for dest in ("root", "format", "dry_run", "with_abstract", "strict", "title"):
+        assert len(spellings[dest]) == 1, (dest, spellings[dest])  # the same flag, however many commands use it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,10 @@ def _errors(root: Path) -> list:
 
 
 def _run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:  # a command that needs a valid knowledge base exits 1 after the errors
+        code = exc.code
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -53,7 +57,7 @@ def test_import_keeps_every_byte_validates_and_is_idempotent(tmp_path, capsys):
     before = (root / "papers.yaml").read_bytes()
     code, out, _ = _run(capsys, "import-bib", MIXED, "--root", root)
     assert code == 0
-    assert out.splitlines()[-1] == "added 6, skipped 3 duplicates, 1 warning"
+    assert out.splitlines()[-1] == "added 6, skipped 3 duplicates, 0 warnings"
     assert "entry 'lecun1998gradient' duplicates 'lecun-lenet' (papers.yaml:6): same title and year" in out
     after = (root / "papers.yaml").read_bytes()
     assert after.startswith(before) and len(after) > len(before)
@@ -69,7 +73,7 @@ def test_dry_run_writes_nothing(tmp_path, capsys):
     code, out, _ = _run(capsys, "import-bib", MIXED, "--root", root, "--dry-run")
     assert code == 0
     assert "- id: vaswani2017attention" in out
-    assert out.splitlines()[-1] == "dry run: added 6, skipped 3 duplicates, 1 warning (nothing written)"
+    assert out.splitlines()[-1] == "dry run: added 6, skipped 3 duplicates, 0 warnings (nothing written)"
     assert (root / "papers.yaml").read_bytes() == before
 
 
@@ -216,22 +220,80 @@ def test_add_bad_references_are_usage_errors(tmp_path, capsys, ref):
 
 # -- new -------------------------------------------------------------------
 
-@pytest.mark.parametrize("argv", [
-    ["summary", "luong-attention", "--contributor", "Ada"],
-    ["concept", "weight-decay-intuition", "--title", "Layer normalisation"],
-    ["story", "schmidhuber-and-lstm", "--paper", "lstm"],
-    ["resource", "distill-pub", "--url", "https://distill.pub/", "--resource-kind", "article"],
-    ["path", "from-rnns", "--steps", "backpropagation,lstm"],
+@pytest.mark.parametrize("argv, sections", [
+    (["summary", "luong-attention", "--contributor", "Ada"], 6),
+    (["concept", "weight-decay-intuition", "--title", "Layer normalisation"], 5),
+    (["story", "schmidhuber-and-lstm", "--paper", "lstm"], 3),
+    (["resource", "distill-pub", "--url", "https://distill.pub/", "--resource-kind", "article"], 3),
+    (["path", "from-rnns", "--steps", "calculus-cheat-sheet,backpropagation,lstm"], 1),
 ])
-def test_new_for_every_kind_validates_at_once(tmp_path, capsys, argv):
+def test_new_scaffolds_fail_validation_until_every_placeholder_is_replaced(tmp_path, capsys, argv, sections):
     root = _copy_example(tmp_path)
     code, out, err = _run(capsys, "new", *argv, "--root", root)
     assert code == 0, err
     rel = out.strip().removeprefix("created ")
-    assert (root / rel).is_file()
-    assert _errors(root) == []
-    code, _, err = _run(capsys, "validate", "--root", root)
-    assert code == 0
+    target = root / rel
+    code, out, _ = _run(capsys, "validate", "--root", root)
+    assert code == 1
+    problems = out.splitlines()[:-1]
+    assert len(problems) == sections
+    assert all(line.startswith(f"{rel}:") and " error KB034: " in line for line in problems)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    for problem in problems:  # each points at its placeholder
+        line, col = map(int, problem.split(":")[1:3])
+        assert lines[line - 1][col - 1:].lstrip("'").startswith("TODO(kbgen)")  # a path's value is quoted
+    target.write_text(target.read_text(encoding="utf-8").replace("TODO(kbgen): ", "Written: "), encoding="utf-8")
+    code, out, _ = _run(capsys, "validate", "--root", root, "--strict")
+    assert code == 0, out
+
+
+def test_an_unfilled_summary_stops_the_strict_build(tmp_path, capsys):
+    root = _copy_example(tmp_path)
+    assert _run(capsys, "new", "summary", "luong-attention", "--contributor", "Ada", "--root", root)[0] == 0
+    code, _, err = _run(capsys, "build", "--strict", "--root", root, "--site-dir", tmp_path / "site")
+    assert code == 1 and "KB034" in err and not (tmp_path / "site").exists()
+
+
+def test_new_resource_without_url_leaves_the_field_for_validate_to_demand(tmp_path, capsys):
+    root = _copy_example(tmp_path)
+    code, out, _ = _run(capsys, "new", "resource", "foo", "--contributor", "Ada", "--root", root)
+    assert code == 0 and "add the resource's 'url:'" in out
+    text = (root / "content" / "resources" / "foo.md").read_text(encoding="utf-8")
+    assert "example.org" not in text
+    code, out, _ = _run(capsys, "validate", "--root", root)
+    assert code == 1
+    assert "content/resources/foo.md:2:1: error KB007: missing required field 'url' in this resource" in out
+
+
+def _git(root: Path, *argv: str) -> None:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": str(root / ".gitconfig-test"), "GIT_CONFIG_NOSYSTEM": "1"}
+    subprocess.run(["git", *argv], cwd=root, check=True, capture_output=True, env=env)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_contributors_come_from_the_flag_or_from_git_config(tmp_path, capsys):
+    root = _copy_example(tmp_path)
+    _git(root, "init", "-q")
+    _git(root, "config", "user.name", "Grace Hopper")
+    assert _run(capsys, "new", "summary", "luong-attention", "--root", root)[0] == 0
+    text = (root / "content" / "summaries" / "luong-attention.md").read_text(encoding="utf-8")
+    assert "contributors: [Grace Hopper]" in text
+    assert _run(capsys, "new", "concept", "c-one", "--contributor", "Ada", "--contributor", "Bo", "--root", root)[0] == 0
+    assert "contributors: [Ada, Bo]" in (root / "content" / "concepts" / "c-one.md").read_text(encoding="utf-8")
+
+
+def test_a_summary_must_name_its_contributors(tmp_path, capsys):
+    root = _copy_example(tmp_path)
+    summary = root / "content" / "summaries" / "vit.md"
+    text = summary.read_text(encoding="utf-8")
+    start = text.index("contributors:")
+    end = text.index("\n", start)
+    summary.write_text(text[:start] + "contributors: []" + text[end:], encoding="utf-8")
+    line = text[:start].count("\n") + 1
+    code, out, _ = _run(capsys, "validate", "--root", root)
+    assert code == 1
+    assert out.splitlines()[0].startswith(f"content/summaries/vit.md:{line}:1: error KB007: summary 'vit' names "
+                                          "no contributor")
 
 
 def test_new_refuses_to_overwrite(tmp_path, capsys):
@@ -240,29 +302,29 @@ def test_new_refuses_to_overwrite(tmp_path, capsys):
     target = root / "content" / "concepts" / "weight-decay-intuition.md"
     target.write_text(target.read_text(encoding="utf-8") + "\nmy notes\n", encoding="utf-8")
     before = target.read_bytes()
-    # the id is taken now, and the file exists: both refusals leave it alone
+    # the id is taken now, and the file exists: both refusals leave it alone (bad usage: exit 2)
     code, _, err = _run(capsys, "new", "concept", "weight-decay-intuition", "--root", root)
-    assert code == 1 and "already used" in err
+    assert code == 2 and "already used" in err
     assert target.read_bytes() == before
     code, _, err = _run(capsys, "new", "summary", "luong-attention", "--root", root)
     assert code == 0
     code, _, err = _run(capsys, "new", "summary", "luong-attention", "--root", root)
-    assert code == 1 and "already has a summary" in err
+    assert code == 2 and "already has a summary" in err
     code, out, _ = _run(capsys, "new", "summary", "luong-attention", "--file-id", "luong-second-look",
                         "--root", root)
-    assert code == 0 and out == "created content/summaries/luong-second-look.md\n"
-    assert _errors(root) == []
+    assert code == 0 and out.startswith("created content/summaries/luong-second-look.md\n")
 
 
 def test_new_unknown_paper_id_suggests(tmp_path, capsys):
     root = _copy_example(tmp_path)
     code, _, err = _run(capsys, "new", "summary", "lstn", "--root", root)
-    assert code == 1 and "unknown paper id 'lstn'" in err and "did you mean 'lstm'" in err
+    assert code == 2 and "unknown paper id 'lstn'" in err and "did you mean 'lstm'" in err
     assert not (root / "content" / "summaries" / "lstn.md").exists()
 
 
 @pytest.mark.parametrize("argv", [["concept", "Bad_Id"], ["path", "p"], ["resource", "r", "--resource-kind", "x"],
-                                  ["summary", "lstm", "--file-id", "../../evil"]])
+                                  ["summary", "lstm", "--file-id", "../../evil"], ["story", "s", "--paper", "lstn"],
+                                  ["path", "p", "--steps", "lstm,nope"], ["concept", "lstm"]])
 def test_new_usage_errors(tmp_path, capsys, argv):
     root = _copy_example(tmp_path)
     code, _, err = _run(capsys, "new", *argv, "--root", root)
@@ -277,3 +339,113 @@ def test_import_leaves_abstracts_out_unless_asked(tmp_path, capsys):
     root = _copy_import_kb(tmp_path / "b")
     assert _run(capsys, "import-bib", zotero, "--root", root, "--with-abstract")[0] == 0
     assert "abstract: Deep learning yields great results" in (root / "papers.yaml").read_text(encoding="utf-8")
+
+
+# -- issue 15: versions, readable imports, papers: [] ----------------------------
+
+VERSIONS = FIXTURES / "import" / "dblp-versions.bib"
+
+
+def test_dblps_venue_year_versions_are_duplicates_of_the_examples_papers(tmp_path, capsys):
+    root = _copy_example(tmp_path)
+    before = (root / "papers.yaml").read_bytes()
+    code, out, _ = _run(capsys, "import-bib", VERSIONS, "--root", root)
+    assert code == 0
+    assert ("dblp-versions.bib:1: entry 'DBLP:conf/iclr/DosovitskiyB0WZ21' duplicates 'vit' (papers.yaml:1031): "
+            "same title, 2020 vs 2021") in out
+    assert out.splitlines()[-1] == "added 0, skipped 3 duplicates, 0 warnings"
+    assert (root / "papers.yaml").read_bytes() == before
+
+
+def test_a_venue_version_entered_by_hand_fails_strict_validation_and_build(tmp_path, capsys):
+    root = _copy_example(tmp_path)
+    with (root / "papers.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("\n  - id: vit-iclr\n    title: 'An Image is Worth 16x16 Words: Transformers for Image "
+                     "Recognition at Scale'\n    year: 2021\n    venue: ICLR 2021\n")
+    code, out, _ = _run(capsys, "validate", "--root", root)
+    assert code == 0 and " warning KB035: paper 'vit-iclr' (2021) has the title of 'vit' (2020" in out
+    assert _run(capsys, "validate", "--root", root, "--strict")[0] == 1
+    code, _, err = _run(capsys, "build", "--strict", "--root", root, "--site-dir", tmp_path / "site")
+    assert code == 1 and "KB035" in err and not (tmp_path / "site").exists()
+
+
+def test_a_year_before_the_arxiv_id_is_a_warning_at_import_and_at_validate(tmp_path, capsys):
+    root = _copy_import_kb(tmp_path)
+    bib = tmp_path / "early.bib"
+    bib.write_text("@article{early, title={An Early Paper}, author={Ada Lovelace}, year={2016},\n"
+                   "  eprint={1803.01234}, archivePrefix={arXiv}}\n", encoding="utf-8")
+    code, out, _ = _run(capsys, "import-bib", bib, "--root", root)
+    assert code == 0
+    assert "warning KB032: year 2016 is before arXiv id 1803.01234 was issued (2018)" in out
+    assert out.splitlines()[-1] == "added 1, skipped 0 duplicates, 1 warning"
+    code, out, _ = _run(capsys, "validate", "--root", root, "--strict")
+    assert code == 1 and "warning KB032" in out
+
+
+def test_imported_ids_and_venues_are_readable_and_never_wrapped(tmp_path, capsys):
+    root = _copy_import_kb(tmp_path)
+    before = (root / "papers.yaml").read_bytes()
+    code, out, _ = _run(capsys, "import-bib", VERSIONS, "--root", root)
+    assert code == 0
+    assert [line.split(":")[0] for line in out.splitlines() if line.startswith("added ")][:3] == [
+        "added dosovitskiy2021image", "added devlin2019bert", "added hochreiter1997long"]
+    text = (root / "papers.yaml").read_text(encoding="utf-8")
+    assert text.encode("utf-8").startswith(before)
+    added = text[len(before.decode("utf-8")):]
+    assert "venue: ICLR 2021\n" in added and "venue: NAACL-HLT 2019\n" in added and "venue: Neural Comput.\n" in added
+    assert "bibtex_key: DBLP:journals/neco/HochreiterS97\n" in added
+    assert "title: 'An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale'\n" in added
+    for line in added.splitlines():  # every value on its key's line: nothing continues a wrapped value
+        assert not line.strip() or line.lstrip().startswith(("#", "- ")) or ":" in line, line
+    assert _errors(root) == []
+
+
+def test_an_empty_flow_list_is_rewritten_as_a_block_list_keeping_every_other_byte(tmp_path, capsys):
+    root = tmp_path / "kb"
+    root.mkdir()
+    before = "# yaml-language-server: $schema=./schemas/papers.schema.json\n# our papers\npapers: []   # none yet\n"
+    (root / "papers.yaml").write_text(before, encoding="utf-8")
+    code, out, _ = _run(capsys, "import-bib", VERSIONS, "--root", root, "--dry-run")
+    assert code == 0 and "dry run: papers.yaml:3: 'papers: []' rewritten as a block list" in out
+    assert (root / "papers.yaml").read_text(encoding="utf-8") == before
+    code, out, _ = _run(capsys, "import-bib", VERSIONS, "--root", root)
+    assert code == 0 and "papers.yaml:3: 'papers: []' rewritten as a block list\n" in out
+    after = (root / "papers.yaml").read_text(encoding="utf-8")
+    assert after.startswith(before.replace(" []", "", 1))  # only the brackets (and the space before) went
+    assert _errors(root) == []
+    code, out, _ = _run(capsys, "import-bib", VERSIONS, "--root", root)
+    assert code == 0 and out.splitlines()[-1] == "added 0, skipped 3 duplicates, 0 warnings"
+    assert "rewritten" not in out
+
+
+def test_a_flow_list_with_entries_is_still_refused(tmp_path, capsys):
+    root = tmp_path / "kb"
+    root.mkdir()
+    (root / "papers.yaml").write_text("papers: [{id: a, title: A}]\n", encoding="utf-8")
+    code, _, err = _run(capsys, "import-bib", VERSIONS, "--root", root)
+    assert code == 1 and "[flow] list" in err and "nothing written" in err
+
+
+def test_the_rewrite_of_an_empty_flow_list_is_atomic_too(tmp_path, capsys, monkeypatch):
+    root = tmp_path / "kb"
+    root.mkdir()
+    (root / "papers.yaml").write_text("papers: []\n", encoding="utf-8")
+
+    def fail(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    code, _, err = _run(capsys, "import-bib", VERSIONS, "--root", root)
+    monkeypatch.undo()
+    assert code == 2 and "No space left on device" in err
+    assert (root / "papers.yaml").read_text(encoding="utf-8") == "papers: []\n"
+    assert sorted(p.name for p in root.iterdir()) == ["papers.yaml"]
+
+
+def test_new_first_asks_to_fix_a_file_that_cannot_be_read(tmp_path, capsys):
+    root = _copy_example(tmp_path)
+    with (root / "papers.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("  - id: [broken\n")
+    code, _, err = _run(capsys, "new", "summary", "luong-attention", "--root", root)
+    assert code == 2 and err == "kbgen new: papers.yaml could not be read; fix it first ('kbgen validate' shows where)\n"
+    assert not (root / "content" / "summaries" / "luong-attention.md").exists()

@@ -19,8 +19,8 @@ from kbgen.app.import_plan import (
     render_append,
     render_entry,
 )
+from kbgen.app.importing import bib_candidates
 from kbgen.core.kb import KnowledgeBase
-from kbgen.parse.bibfields import record_to_paper
 from kbgen.parse.bibtex import parse_bibtex
 from tests.kbload import load_kb
 
@@ -31,7 +31,7 @@ MIXED = FIXTURES / "mixed.bib"
 def _candidates(path: Path) -> list[Candidate]:
     records, diags = parse_bibtex(path.read_text(encoding="utf-8"), path.name)
     assert not [d for d in diags if d.is_error], diags
-    return [Candidate(record_to_paper(r), path.name, r.line, f"entry '{r.key}'") for r in records]
+    return bib_candidates(records, path.name)  # what `kbgen import-bib` plans with
 
 
 @pytest.fixture(scope="module")
@@ -42,25 +42,27 @@ def mixed_plan():
     return text, plan_import(kb, text, _candidates(MIXED), header="imported from mixed.bib")
 
 
-def test_expected_ids_in_file_order(mixed_plan):
+def test_ids_are_author_year_word_and_keys_are_kept(mixed_plan):
     _, plan = mixed_plan
     assert [p["id"] for p in plan.added] == [
-        "vaswani2017attention", "dblp-conf-icml-ioffes15", "schmidhuberdeeplearningneural2015",
-        "jegou2011", "sennrich-etal-2016-neural", "adam-2"]
-    assert [p["bibtex_key"] for p in plan.added][3:] == ["Jégou2011", "sennrich-etal-2016-neural", "adam"]
+        "vaswani2017attention", "ioffe2015batch", "schmidhuber2015deep",
+        "jegou2011product", "sennrich2016neural", "eve2020naming"]
+    assert [p["bibtex_key"] for p in plan.added][1:] == [
+        "DBLP:conf/icml/IoffeS15", "schmidhuberDeepLearningNeural2015", "Jégou2011", "sennrich-etal-2016-neural",
+        "adam"]
 
 
 def test_latex_decoded_names_macros_and_crossref(mixed_plan):
     _, plan = mixed_plan
     by_id = {p["id"]: p for p in plan.added}
     assert "Łukasz Kaiser" in by_id["vaswani2017attention"]["authors"]
-    assert by_id["schmidhuberdeeplearningneural2015"]["authors"] == ["Jürgen Schmidhuber"]
-    assert by_id["schmidhuberdeeplearningneural2015"]["title"] == "Deep Learning in Neural Networks: An Overview"
-    assert by_id["jegou2011"]["authors"][0] == "Hervé Jégou"
-    assert by_id["sennrich-etal-2016-neural"]["venue"] == (
-        "Proceedings of the 54th Annual Meeting of the Association for Computational Linguistics")
-    ioffe = by_id["dblp-conf-icml-ioffes15"]  # year and venue inherited through crossref
-    assert ioffe["year"] == 2015 and "ICML 2015" in ioffe["venue"]
+    assert by_id["schmidhuber2015deep"]["authors"] == ["Jürgen Schmidhuber"]
+    assert by_id["schmidhuber2015deep"]["title"] == "Deep Learning in Neural Networks: An Overview"
+    assert by_id["jegou2011product"]["authors"][0] == "Hervé Jégou"
+    # "Proceedings of the 54th Annual Meeting of the Association for Computational Linguistics", shortened
+    assert by_id["sennrich2016neural"]["venue"] == "ACL 2016"
+    ioffe = by_id["ioffe2015batch"]  # year and venue inherited through crossref
+    assert ioffe["year"] == 2015 and ioffe["venue"] == "ICML 2015"
     assert by_id["vaswani2017attention"]["arxiv"] == "1706.03762"
 
 
@@ -70,18 +72,24 @@ def test_duplicates_reported_with_the_entry_they_duplicate(mixed_plan):
     assert found == {
         ("entry 'NIPS2017_3f5ee243'", "vaswani2017attention", "same title and year (2017)"),
         ("entry 'lecun1998gradient'", "lecun-lenet", "same title and year (1998)"),
-        ("entry 'sennrich2016bpe'", "sennrich-etal-2016-neural", "same DOI 10.18653/v1/p16-1162"),
+        ("entry 'sennrich2016bpe'", "sennrich2016neural", "same DOI 10.18653/v1/p16-1162"),
     }
     lenet = [d for d in plan.duplicates if d.of == "lecun-lenet"][0]
     assert lenet.where == "papers.yaml:6"
     assert lenet.describe().startswith("mixed.bib:50: entry 'lecun1998gradient' duplicates 'lecun-lenet'")
 
 
-def test_id_clash_with_another_paper_is_renamed_with_a_warning(mixed_plan):
+def test_the_key_that_was_an_id_clash_gets_a_readable_id_instead(mixed_plan):
     _, plan = mixed_plan
+    assert plan.warnings == [] and plan.summary() == "added 6, skipped 3 duplicates, 0 warnings"
+
+
+def test_a_given_id_that_clashes_is_renamed_with_a_warning():
+    kb, _ = load_kb(FIXTURES / "kb")
+    cand = Candidate({"id": "adam", "title": "On the Naming of Optimisers", "year": 2020}, "x.bib", 105, "entry 'adam'")
+    plan = plan_import(kb, "papers:\n", [cand])
     [warn] = plan.warnings
     assert warn.code == "KB014" and "imported as 'adam-2'" in warn.message and warn.line == 105
-    assert plan.summary() == "added 6, skipped 3 duplicates, 1 warning"
 
 
 def test_appended_text_lines_up_with_the_list_and_parses_back(mixed_plan):
@@ -187,3 +195,82 @@ def test_docstring_examples_of_the_module():
 
     result = doctest.testmod(kbgen.app.import_plan)
     assert result.failed == 0 and result.attempted > 0
+
+
+# -- issue 15 ---------------------------------------------------------------------
+
+def test_the_same_title_a_year_apart_is_a_duplicate_two_years_apart_a_warning():
+    kb, _ = load_kb(FIXTURES / "kb")
+    one = Candidate({"id": "x", "title": "Adam: a method for stochastic optimization!", "year": 2015}, "x.bib", 3,
+                    "entry 'x'")
+    two = Candidate({"id": "y", "title": "Adam: A Method for Stochastic Optimization", "year": 2017}, "x.bib", 9,
+                    "entry 'y'")
+    plan = plan_import(kb, "papers:\n", [one, two])
+    [dup] = plan.duplicates
+    assert (dup.of, dup.where) == ("adam", "papers.yaml:13") and dup.reason.startswith("same title, 2014 vs 2015")
+    assert [p["id"] for p in plan.added] == ["y"] and [d.code for d in plan.warnings] == ["KB018"]
+
+
+def test_a_version_within_the_same_import_is_a_duplicate_too():
+    first = Candidate({"id": "a", "title": "T", "year": 2020, "arxiv": "2010.11929"}, "x.bib", 1, "entry 'a'")
+    second = Candidate({"id": "b", "title": "T", "year": 2021, "venue": "ICLR 2021"}, "x.bib", 8, "entry 'b'")
+    plan = plan_import(KnowledgeBase(), "papers:\n", [first, second])
+    assert [d.of for d in plan.duplicates] == ["a"] and plan.duplicates[0].where == "x.bib:1"
+
+
+@pytest.mark.parametrize("text, prefix", [
+    ("papers: []\n", "papers:\n"),
+    ("# c\npapers: [ ]  # none\n# end\n", "# c\npapers:  # none\n# end\n"),
+    ("papers: [\n]\n", "papers:\n"),
+    ("papers:\n  - id: a\n", None), ("papers: [{id: a}]\n", None), ("nope: []\n", None), ("papers: [\n", None),
+])
+def test_only_an_empty_flow_list_is_rewritten(text, prefix):
+    from kbgen.app.import_plan import unflow_empty_list
+
+    assert unflow_empty_list(text)[0] == prefix
+
+
+def test_a_plan_on_an_empty_flow_list_says_so_and_reads_back():
+    plan = plan_import(KnowledgeBase(), "papers: []\n", [Candidate({"id": "a", "title": "A"}, "x.bib", 1, "a")])
+    assert plan.prefix == "papers:\n" and plan.notes == ["papers.yaml:1: 'papers: []' rewritten as a block list"]
+    assert yaml.safe_load(plan.prefix + plan.text) == {"papers": [{"id": "a", "title": "A"}]}
+
+
+def test_long_values_are_never_wrapped():
+    long = "A " * 80 + "title"
+    text = render_entry({"id": "x", "title": long, "venue": "V " * 60 + "end"}, 2)
+    assert len(text.splitlines()) == 3 and yaml.safe_load(text)[0]["title"] == long
+
+
+def test_imported_venues_are_shortened():
+    plan = plan_import(KnowledgeBase(), "papers:\n", [Candidate(
+        {"id": "a", "title": "A", "year": 2016,
+         "venue": "2016 IEEE Conference on Computer Vision and Pattern Recognition, {CVPR} 2016, Las Vegas, NV, USA"},
+        "x.bib", 1, "a")])
+    assert plan.added[0]["venue"] == "CVPR 2016"
+
+
+@pytest.mark.parametrize("venue, year, short", [
+    ("9th International Conference on Learning Representations, ICLR 2021, Virtual Event, Austria, May 3-7, 2021",
+     2021, "ICLR 2021"),
+    ("Proceedings of the 2019 Conference of the North American Chapter of the Association for Computational "
+     "Linguistics: Human Language Technologies, Volume 1 (Long and Short Papers)", 2019, "NAACL 2019"),
+    ("Advances in Neural Information Processing Systems 33: Annual Conference on Neural Information Processing "
+     "Systems 2020, NeurIPS 2020, December 6-12, 2020, virtual", 2020, "NeurIPS 2020"),
+    ("Advances in Neural Information Processing Systems", 2014, "NIPS 2014"),
+    ("Proceedings of the IEEE conference on computer vision and pattern recognition", 2016, "CVPR 2016"),
+    ("Computer Vision – ECCV 2014", 2014, "ECCV 2014"),
+    ("NIPS 2014 Deep Learning Workshop", 2014, "NIPS 2014 (workshop)"),
+    ("Proceedings of the 2014 Conference on Empirical Methods in Natural Language Processing (EMNLP)", 2014,
+     "EMNLP 2014"),
+    ("Proceedings of the 5th Symposium on Made-Up Things (SMUT)", 2001, "SMUT 2001"),
+    ("Proceedings of the IEEE", 1998, "Proceedings of the IEEE"),
+    ("Journal of Machine Learning Research (JMLR)", 2014, "Journal of Machine Learning Research (JMLR)"),
+    ("Neural Comput.", 1997, "Neural Comput."), ("arXiv", 2020, "arXiv"),
+    ("Proceedings of the 21st Made-Up Meeting on Things", 2001, "Made-Up Meeting on Things"),
+])
+def test_short_venue(venue, year, short):
+    from kbgen.parse.bibfields import short_venue
+
+    assert short_venue(venue, year) == short
+    assert "\n" not in short_venue(venue.replace(" ", "\n  ", 3), year)

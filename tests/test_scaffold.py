@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from kbgen.app.scaffold import KIND_FOLDERS, relative_path, render_scaffold, title_from_id
+from kbgen.check.scaffolds import PLACEHOLDER, iter_placeholders
 from kbgen.core.kinds import KINDS
 from kbgen.core.models import ReadingPath
 from kbgen.parse.sources import split_front_matter
@@ -25,7 +26,8 @@ def _front(text: str) -> dict:
 @pytest.mark.parametrize("kind", ["summary", "concept", "story", "resource"])
 def test_page_scaffold_front_matter_validates_against_its_model(kind):
     text = render_scaffold(kind, "some-id", today=TODAY, contributors=["Ada Lovelace"],
-                           paper=PAPER if kind in ("summary", "story") else None)
+                           paper=PAPER if kind in ("summary", "story") else None,
+                           url="https://x.org/" if kind == "resource" else None)
     front = _front(text)
     model = KINDS[kind].model.model_validate({**front, "id": "some-id"})
     assert model.contributors == ["Ada Lovelace"]
@@ -57,10 +59,18 @@ def test_story_links_its_paper_only_when_given():
     assert _front(render_scaffold("story", "s", today=TODAY, paper={"id": "lstm"}))["paper"] == "lstm"
 
 
-def test_resource_needs_a_url_and_gets_a_placeholder():
+@pytest.mark.parametrize("kind", ["summary", "concept", "story", "resource"])
+def test_every_section_holds_a_placeholder_the_validator_knows(kind):
+    text = render_scaffold(kind, "some-id", today=TODAY)
+    sections = text.split("\n## ")[1:]
+    assert sections and all(f"\n\n{PLACEHOLDER}: " in section for section in sections)
+    assert len(list(iter_placeholders(text))) == len(sections)
+
+
+def test_resource_without_url_leaves_the_field_out_for_validation_to_demand():
     text = render_scaffold("resource", "r", today=TODAY)
-    assert _front(text)["url"] == "https://example.org/"
-    assert "# replace the url above" in text
+    assert "url" not in _front(text) and "example.org" not in text
+    assert "# url: https://...  # required" in text
     front = _front(render_scaffold("resource", "r", today=TODAY, url="https://x.org/a", resource_kind="tool"))
     assert (front["url"], front["kind"]) == ("https://x.org/a", "tool")
 

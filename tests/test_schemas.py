@@ -123,3 +123,11 @@ def test_docstring_examples_of_the_module():
 
     result = doctest.testmod(kbgen.app.schemas)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_a_summary_schema_requires_contributors_as_validate_does():
+    schema = build_schemas()["summary.schema.json"]
+    validator = jsonschema.Draft202012Validator(schema)
+    assert validator.is_valid({"title": "T", "paper": "vit", "contributors": ["Ada"]})
+    assert not validator.is_valid({"title": "T", "paper": "vit", "contributors": []})
+    assert not validator.is_valid({"title": "T", "paper": "vit"})

@@ -91,13 +91,40 @@ def test_ci_runs_tests_validation_with_annotations_build_and_upload():
     assert {"pull_request", "push"} <= set(_triggers(ci))
     assert ci["permissions"] == {"contents": "read"}
     runs = [step.get("run", "") for step in _steps(ci)]
-    assert "make test" in runs
     assert ".venv/bin/kbgen validate --format github" in runs
     assert ".venv/bin/kbgen build --strict" in runs
-    setup = next(s for s in _steps(ci) if s.get("uses", "").startswith("actions/setup-python"))
-    assert setup["with"]["python-version"] == "3.11" and setup["with"]["cache"] == "pip"
     upload = next(s for s in _steps(ci) if s.get("uses", "").startswith("actions/upload-artifact"))
     assert upload["with"]["path"].rstrip("/") == "site"
+
+
+def test_ci_runs_the_same_script_as_local_ci_on_debian():
+    """The workflow runs .ci/run (Debian's Chromium, then `make test`), not a browser set-up of its own."""
+    ci = _load(GITHUB / "workflows" / "ci.yml")
+    [job] = ci["jobs"].values()
+    assert re.fullmatch(r"python:3\.11-(bookworm|trixie)", job["container"]["image"])  # Debian, Python 3.11
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert runs.index("bash .ci/run") < runs.index(".venv/bin/kbgen validate --format github")
+    text = (GITHUB / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    assert "google-chrome" not in text and "KBGEN_CHROMIUM" not in text and "make test" not in runs
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "apt-get install -y -qq chromium" in script and "KBGEN_REQUIRE_BROWSER=1" in script
+    assert script.rstrip().endswith("make test")
+
+
+def test_contributing_describes_ci_as_it_runs():
+    text = " ".join((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    assert "`.ci/run`" in text and "`make test`" in text and "Chromium" in text
+    assert "kbgen validate --format github" in text and "kbgen build --strict" in text
+    assert "google-chrome" not in text.lower()
+
+
+def test_pre_commit_hooks_watch_files_that_exist():
+    config = _load(REPO / ".pre-commit-config.yaml")
+    for repo in config["repos"]:
+        for hook in repo["hooks"]:
+            for alternative in hook["files"].strip("^()").split("|"):
+                path = alternative.replace("\\.", ".")
+                assert (REPO / path).exists(), f"{hook['id']} watches {path}, which does not exist"
 
 
 def test_deploy_builds_then_deploys_to_pages_with_least_privilege():

@@ -6,12 +6,17 @@ and render; :mod:`kbgen.sources` does the (atomic, append-only) write.
 
 A candidate duplicates a paper — of the knowledge base, or an earlier
 candidate of the same import — when they share the arXiv id (without
-version), the DOI (ignoring case), the normalised title and year, or the
-BibTeX key. Duplicates are skipped and reported with the entry they
-duplicate, so importing the same file twice adds nothing.
+version), the DOI (ignoring case), the normalised title and year, the
+normalised title with years one apart (a preprint and its venue version:
+DBLP gives the venue's year), or the BibTeX key. Duplicates are skipped and
+reported with the entry they duplicate, so importing the same file twice
+adds nothing.
 
-New entries are written as YAML by ``yaml.safe_dump`` and indented like the
-existing list; existing bytes are never touched.
+New entries are written as YAML by ``yaml.safe_dump``, indented like the
+existing list, one line per value (never wrapped), with venues shortened
+(:func:`kbgen.parse.bibfields.short_venue`). Existing bytes are never
+touched, except an empty flow list ``papers: []``, which becomes a block list
+(:attr:`ImportPlan.prefix`).
 
 >>> from kbgen.core.kb import KnowledgeBase
 >>> plan = plan_import(KnowledgeBase(), "papers:\\n", [
@@ -75,6 +80,10 @@ class ImportPlan:
     duplicates: list[Duplicate] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     text: str = ""
+    #: When set, papers.yaml becomes ``prefix + text`` instead of its old text + ``text``
+    #: (an empty ``papers: []`` rewritten as a block list); ``notes`` says so.
+    prefix: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -143,7 +152,10 @@ def plan_import(kb: KnowledgeBase, papers_text: str | None, candidates: Iterable
         for space, value, _ in dedup_keys(data):
             index.setdefault((space, value), (paper_id, str(origin) if origin else PAPERS_FILE))
         titles[paper_id] = _title_key(data)
-    by_title = {t: (pid, _where(kb, pid)) for pid, t in sorted(titles.items(), reverse=True) if t}
+    by_title: dict[str, list[tuple[str, str, Any]]] = {}  # title -> [(id, where, year)]
+    for pid, title in sorted(titles.items()):
+        if title:
+            by_title.setdefault(title, []).append((pid, _where(kb, pid), kb.papers[pid].year))
     taken = set(kb.entity_ids())
     for cand in candidates:
         diags = check_candidate(cand)
@@ -155,14 +167,16 @@ def plan_import(kb: KnowledgeBase, papers_text: str | None, candidates: Iterable
                       if (space, value) in index), None)
         if found is None and paper["id"] in titles and titles[paper["id"]] == _title_key(paper):
             found = ((paper["id"], _where(kb, paper["id"])), "same id and title")
+        same_title = by_title.get(_title_key(paper), [])
+        if found is None:
+            found = _version_of(paper, same_title)
         if found is not None:
             (of, where), reason = found
             plan.duplicates.append(Duplicate(cand, of, where, reason))
             continue
-        same_title = by_title.get(_title_key(paper))
-        if same_title is not None:
+        if same_title:
             plan.diagnostics.append(warning(cand.file, cand.line, 1, "KB018",
-                                            f"{cand.label}: same title as '{same_title[0]}' ({same_title[1]}) "
+                                            f"{cand.label}: same title as '{same_title[0][0]}' ({same_title[0][1]}) "
                                             "but another year; if it is the same paper, delete the new entry"))
         if paper["id"] in taken and cand.generated_id:
             paper["id"] = _unique(paper["id"], taken)
@@ -175,13 +189,28 @@ def plan_import(kb: KnowledgeBase, papers_text: str | None, candidates: Iterable
             paper["id"] = new_id
         taken.add(paper["id"])
         titles[paper["id"]] = _title_key(paper)
-        by_title.setdefault(titles[paper["id"]], (paper["id"], f"{cand.file}:{cand.line}"))
+        if titles[paper["id"]]:
+            by_title.setdefault(titles[paper["id"]], []).append(
+                (paper["id"], f"{cand.file}:{cand.line}", paper.get("year")))
         for space, value, _ in dedup_keys(paper):
             index.setdefault((space, value), (paper["id"], f"{cand.file}:{cand.line}"))
         plan.added.append(paper)
     if plan.added and not plan.errors:
-        plan.text = render_append(papers_text, plan.added, header)
+        plan.prefix, note = unflow_empty_list(papers_text)
+        if note:
+            plan.notes.append(note)
+        plan.text = render_append(plan.prefix if plan.prefix is not None else papers_text, plan.added, header)
     return plan
+
+
+def _version_of(paper: dict[str, Any], same_title: list[tuple[str, str, Any]]):
+    """``((id, where), reason)`` of an entry with the same title and a year one apart, or ``None``."""
+    year = paper.get("year")
+    for other, where, other_year in same_title:
+        if isinstance(year, int) and isinstance(other_year, int) and abs(year - other_year) == 1:
+            return (other, where), (f"same title, {other_year} vs {year} (a preprint and its venue version; "
+                                    "keep the first public year)")
+    return None
 
 
 def _title_key(paper: dict[str, Any]) -> str:
@@ -203,9 +232,14 @@ def _unique(base: str, taken: set[str]) -> str:
 
 
 def _ordered(paper: dict[str, Any]) -> dict[str, Any]:
-    """The paper's non-empty fields in the model's order (id, title, authors, year, ...), cleaned."""
-    return {name: clean_value(paper[name]) for name in Paper.model_fields
-            if paper.get(name) not in (None, "", [])}
+    """The paper's non-empty fields in the model's order (id, title, authors, year, ...), cleaned,
+    with a short venue ("NAACL-HLT 2019", not the proceedings' whole title)."""
+    from kbgen.parse.bibfields import short_venue
+
+    fields = {name: clean_value(paper[name]) for name in Paper.model_fields if paper.get(name) not in (None, "", [])}
+    if isinstance(fields.get("venue"), str):
+        fields["venue"] = short_venue(fields["venue"], fields.get("year")) or fields["venue"]
+    return fields
 
 
 # Control characters and line/paragraph separators: YAML cannot round-trip some of
@@ -257,6 +291,36 @@ def list_indent(papers_text: str | None) -> tuple[int, bool]:
     return col - 1, False
 
 
+_EMPTY_FLOW_RE = re.compile(r"\[\s*\]")
+
+
+def unflow_empty_list(papers_text: str | None) -> tuple[str | None, str | None]:
+    """``papers_text`` without the ``[]`` of an empty ``papers: []``, and a note saying so; else ``(None, None)``.
+
+    Only those two characters (and the spaces before them) go: comments and every other byte stay.
+
+    >>> unflow_empty_list("# mine\\npapers: []  # none yet\\n")
+    ('# mine\\npapers:  # none yet\\n', "papers.yaml:2: 'papers: []' rewritten as a block list")
+    """
+    if not papers_text or "[" not in papers_text:
+        return None, None
+    doc = parse_yaml(papers_text, PAPERS_FILE)
+    if doc.diagnostics or not isinstance(doc.value, dict) or doc.value.get("papers") != []:
+        return None, None
+    line, col = doc.mark(("papers",))
+    lines = papers_text.splitlines(keepends=True)
+    start = sum(len(text) for text in lines[:line - 1]) + col - 1
+    found = _EMPTY_FLOW_RE.match(papers_text, start)
+    if found is None:
+        return None, None
+    before = papers_text[:start].rstrip(" \t")
+    return before + papers_text[found.end():], f"{PAPERS_FILE}:{line}: 'papers: []' rewritten as a block list"
+
+
+#: A value is never wrapped over lines: a diff of papers.yaml shows one line per field.
+_NO_WRAP = 1 << 30
+
+
 class _IndentedDumper(yaml.SafeDumper):
     """Safe dumping, with lists inside an entry indented under their key (as people write them)."""
 
@@ -273,7 +337,7 @@ def render_entry(paper: dict[str, Any], indent: int) -> str:
         arxiv: '1706.03762'
     """
     text = yaml.dump([{k: clean_value(v) for k, v in paper.items()}], Dumper=_IndentedDumper, sort_keys=False,
-                     allow_unicode=True, width=88, indent=2, default_flow_style=False)
+                     allow_unicode=True, width=_NO_WRAP, indent=2, default_flow_style=False)
     pad = " " * indent
     return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
 

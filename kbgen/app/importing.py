@@ -16,8 +16,9 @@ from kbgen.app.import_plan import AppendError, Candidate, ImportPlan, new_errors
 from kbgen.app.load import load_sources
 from kbgen.check.validate import build_knowledge_base
 from kbgen.core.diagnostics import Diagnostic
+from kbgen.core.identifiers import make_paper_id
 from kbgen.core.kinds import PAPERS_FILE
-from kbgen.io.atomic import FileChangedError, append_papers
+from kbgen.io.atomic import FileChangedError, append_papers, write_atomic
 from kbgen.io.files import UnreadableFile, UnreadableRoot, is_directory, read_named_file, read_papers_text
 from kbgen.parse.bibfields import record_to_paper
 from kbgen.parse.bibtex import parse_bibtex
@@ -55,13 +56,23 @@ def read_bib_candidates(path: Path, with_abstract: bool = False) -> tuple[list[C
     if text is None:
         return [], diags
     records, bib_diags = parse_bibtex(text, name)
+    return bib_candidates(records, name, with_abstract), bib_diags
+
+
+def bib_candidates(records: list, name: str, with_abstract: bool = False) -> list[Candidate]:
+    """Candidates of BibTeX records, with readable ids: ``hochreiter1997long``, not the exporter's
+    ``DBLP:journals/neco/HochreiterS97`` (kept as ``bibtex_key``); unique within the file, and made
+    unique against the knowledge base by the plan."""
+    taken: set[str] = set()
     candidates = []
     for rec in records:
         paper = record_to_paper(rec)
         if not with_abstract:
             paper.pop("abstract", None)
-        candidates.append(Candidate(paper, name, rec.line, f"entry '{rec.key}'"))
-    return candidates, bib_diags
+        paper["id"] = make_paper_id(paper, taken)
+        taken.add(paper["id"])
+        candidates.append(Candidate(paper, name, rec.line, f"entry '{rec.key}'", generated_id=True))
+    return candidates
 
 
 def import_candidates(root: Path, candidates: list[Candidate], *, header: str, dry_run: bool,
@@ -88,16 +99,17 @@ def import_candidates(root: Path, candidates: list[Candidate], *, header: str, d
         outcome.errors = plan.errors
         return outcome
     if plan.text:
-        introduced = _errors_introduced(sources, before, (old_text or "") + plan.text)
+        introduced, warned = _introduced(sources, before, new_papers_text(old_text, plan))
         if introduced:
             outcome.errors = introduced
             outcome.failed = (f"the new entries would bring {len(introduced)} error(s) into the knowledge base "
                               f"(lines of {PAPERS_FILE} as it would be)")
             return outcome
+        plan.diagnostics += warned
     if dry_run or not plan.text:
         return outcome
     try:
-        append_papers(root, plan.text, expected=old_text or "")
+        write_papers(root, old_text, plan)
     except FileChangedError as exc:
         outcome.failed = str(exc)
         return outcome
@@ -107,11 +119,30 @@ def import_candidates(root: Path, candidates: list[Candidate], *, header: str, d
     return outcome
 
 
-def _errors_introduced(sources: Sources, before: list[Diagnostic], new_text: str) -> list[Diagnostic]:
-    """Errors the knowledge base would have with ``new_text`` as papers.yaml that it has not now."""
+def new_papers_text(old_text: str | None, plan: ImportPlan) -> str:
+    """papers.yaml as the plan would leave it."""
+    return (plan.prefix if plan.prefix is not None else old_text or "") + plan.text
+
+
+def write_papers(root: Path, old_text: str | None, plan: ImportPlan) -> None:
+    """The one place an import writes papers.yaml: an atomic append that keeps every byte, or
+    (for ``papers: []`` only) an atomic rewrite; either refuses when the file changed meanwhile."""
+    if plan.prefix is None:
+        append_papers(root, plan.text, expected=old_text or "")
+        return
+    # kbgen.io.atomic has no compare-and-rewrite yet: compare, then write atomically.
+    if read_papers_text(root) != old_text:
+        raise FileChangedError(f"{PAPERS_FILE} changed while kbgen was working; run the command again")
+    write_atomic(root / PAPERS_FILE, new_papers_text(old_text, plan))
+
+
+def _introduced(sources: Sources, before: list[Diagnostic], new_text: str) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Errors and warnings the knowledge base would have with ``new_text`` as papers.yaml that it has not now."""
     papers_doc = parse_yaml(new_text, PAPERS_FILE)
     trial = dataclasses.replace(
         sources, papers=papers_doc,
         diagnostics=[d for d in sources.diagnostics if d.file != PAPERS_FILE] + papers_doc.diagnostics)
     _, after = build_knowledge_base(trial)
-    return new_errors(before, after)
+    old = {(d.code, d.message) for d in before if not d.is_error}
+    warned = [d for d in after if not d.is_error and (d.code, d.message) not in old]
+    return new_errors(before, after), warned

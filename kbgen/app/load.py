@@ -77,11 +77,13 @@ def load_sources(root: Path | str, inputs: Inputs | None = None):
 
 
 def _compute(inputs: Inputs) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    from kbgen.check.coverage import cause_first
     from kbgen.check.validate import build_knowledge_base
     from kbgen.graph import graph_diagnostics
 
     kb, diagnostics = build_knowledge_base(load_sources(inputs.root, inputs))
-    return kb, sort_diagnostics([*diagnostics, *graph_diagnostics(kb)])
+    # A file that could not be read is the cause of what follows: its error comes first.
+    return kb, cause_first(sort_diagnostics([*diagnostics, *graph_diagnostics(kb)]))
 
 
 def load(root: Path | str, *, cache: bool = True) -> Loaded:

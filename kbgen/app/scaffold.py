@@ -1,15 +1,19 @@
 """The text of a new contribution: complete front matter and a section skeleton per kind.
 
 Pure: the caller (``kbgen new``) decides where the text goes and checks that
-no file is overwritten. Every scaffold validates as it is, so a contributor
-starts from a green ``kbgen validate`` and only fills in prose.
+no file is overwritten. Every field a scaffold writes is valid, and every
+place a contributor must write is a placeholder line
+(:data:`kbgen.check.scaffolds.PLACEHOLDER`) that ``kbgen validate`` reports,
+with its line, until it is replaced: an untouched skeleton is never published.
+A resource's ``url`` is left out unless given, for validation to ask for it,
+rather than a made-up address that would validate.
 
 >>> import datetime
 >>> text = render_scaffold("concept", "self-attention", today=datetime.date(2026, 1, 2))
 >>> print(text.splitlines()[1])
 title: Self Attention
->>> "## Intuition" in text
-True
+>>> text.split("## Intuition")[1].split()[:3]
+['TODO(kbgen):', 'A', 'picture']
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ from typing import Any
 
 import yaml
 
+from kbgen.check.scaffolds import PLACEHOLDER
 from kbgen.core.kinds import PAGE_KINDS, PATHS_DIR
 
 #: Kinds ``kbgen new`` can create, and the folder each goes to.
 KIND_FOLDERS: dict[str, str] = {**{kind.name: kind.folder for kind in PAGE_KINDS}, "path": PATHS_DIR}
 
-# Section skeletons; each hint is an HTML comment so it never shows on the site.
+# Section skeletons: under each heading, a placeholder line saying what to write there.
 _SECTIONS: dict[str, list[tuple[str, str]]] = {
     "summary": [
         ("The problem", "What problem does the paper tackle, and why was it hard before?"),
@@ -122,7 +127,8 @@ def build_front_matter(spec: ScaffoldInput, today: _dt.date) -> dict[str, Any]:
     if spec.kind == "story" and paper.get("id"):
         fields["paper"] = paper["id"]
     if spec.kind == "resource":
-        fields["url"] = spec.url or "https://example.org/"
+        if spec.url:
+            fields["url"] = spec.url
         fields["kind"] = spec.resource_kind or "other"
     fields["contributors"] = list(spec.contributors)
     fields["date"] = today
@@ -143,12 +149,12 @@ def render_scaffold(kind: str, entity_id: str, *, today: _dt.date | None = None,
         raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(KIND_FOLDERS)}")
     lines = ["---", _dump(build_front_matter(spec, today)).rstrip("\n")]
     if kind == "resource" and not spec.url:
-        lines.append("# replace the url above with the resource's address")
+        lines.append("# url: https://...  # required: the resource's address")
     lines += [f"# {hint}" for hint in _OPTIONAL_HINTS.get(kind, [])]
     lines.append("---")
     lines.append("")
     for heading, hint in _SECTIONS[kind]:
-        lines += [f"## {heading}", "", f"<!-- {hint} -->", ""]
+        lines += [f"## {heading}", "", f"{PLACEHOLDER}: {hint}", ""]
     return "\n".join(lines)
 
 
@@ -156,7 +162,7 @@ def render_path(spec: ScaffoldInput) -> str:
     """A reading-path file: title, description, steps (ids in reading order)."""
     fields = {
         "title": spec.title or title_from_id(spec.id),
-        "description": spec.description or "Who this path is for and what they will be able to do after it.",
+        "description": spec.description or f"{PLACEHOLDER}: who this path is for and what they can do after it.",
         "steps": list(spec.steps),
     }
     body = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)

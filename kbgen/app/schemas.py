@@ -139,6 +139,9 @@ def build_schemas() -> dict[str, dict[str, Any]]:
     for kind in PAGE_KINDS:
         front = model_schema(kind.model, DERIVED_KEYS)
         front.pop("title", None)
+        if kind.name == "summary":  # validate requires it (kbgen.check.scaffolds); editors should say so too
+            front["required"] = sorted({*front.get("required", []), "contributors"})
+            front["properties"]["contributors"]["minItems"] = 1
         out[f"{kind.name}.schema.json"] = _document(
             f"kbgen {kind.name} front matter",
             f"Front matter of a {kind.name} page ({kind.folder}/<id>.md); its id is the file name.",

@@ -29,6 +29,8 @@ def check_refs(b) -> None:
             refs = [((field_name,), value)] if isinstance(value, str) else (
                 [((field_name, j), v) for j, v in enumerate(value) if isinstance(v, str)]
                 if isinstance(value, list) else [])
+            if what in b.skipped:
+                continue  # its namespace lost a file that could not be read
             for path, ref in refs:
                 if ref not in known[what]:
                     file, line, col = item.locate(path)
@@ -73,6 +75,37 @@ def check_duplicate_papers(b) -> None:
             b.diags.append(make(file, line, col, code,
                                    f"paper {entity_id!r} has the same {label} as {first!r} ({ffile}:{fline}); "
                                    "keep one entry and merge their fields"))
+
+
+def check_versions(b) -> None:
+    """One paper entered once as a preprint and once at its venue (the same title, years one
+    apart: KB035), and a year before the paper's arXiv id was issued (KB032). Both warnings."""
+    from kbgen.core.identifiers import arxiv_year, normalise_title
+
+    by_title: dict[str, list[tuple[int, str]]] = {}
+    for entity_id, (kind, paper, item) in sorted(b.entities.items()):
+        if kind != "paper" or paper.year is None:
+            continue
+        issued = arxiv_year(paper.arxiv)
+        if issued is not None and paper.year < issued:
+            file, line, col = item.locate(("year",))
+            b.diags.append(warning(file, line, col, "KB032",
+                                   f"year {paper.year} is before arXiv id {paper.arxiv} was issued ({issued}); "
+                                   "'year' is the first public version: fix the year or the arXiv id"))
+        title = normalise_title(paper.title)
+        if title:
+            by_title.setdefault(title, []).append((paper.year, entity_id))
+    for versions in by_title.values():
+        versions.sort()
+        for (year, first), (later_year, later) in zip(versions, versions[1:]):
+            if later_year - year != 1:
+                continue
+            ffile, fline, _ = b.entities[first][2].locate(("id",))
+            file, line, col = b.entities[later][2].locate(("title",))
+            b.diags.append(warning(file, line, col, "KB035",
+                                   f"paper {later!r} ({later_year}) has the title of {first!r} ({year}, "
+                                   f"{ffile}:{fline}): probably one paper as preprint and at its venue; keep one "
+                                   "entry, with the first public year as 'year' and the venue as 'venue'"))
 
 
 def check_prerequisite_cycles(b) -> None:

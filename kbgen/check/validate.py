@@ -17,6 +17,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from kbgen.check import crosschecks
+from kbgen.check.coverage import skipped_namespaces, unreadable_files
+from kbgen.check.links import check_links
 from kbgen.check.located import (
     Located,
     bib_locator,
@@ -27,9 +29,10 @@ from kbgen.check.located import (
 )
 from kbgen.check.order import check_path_order
 from kbgen.check.paths import check_curated_paths
+from kbgen.check.scaffolds import check_contributors, check_placeholders
 from kbgen.core.diagnostics import Diagnostic, error, sort_diagnostics, suggest
 from kbgen.core.kb import KnowledgeBase, Origin
-from kbgen.core.kinds import ENTITY_KINDS, KINDS
+from kbgen.core.kinds import ENTITY_KINDS, KINDS, PAPERS_FILE, TOPICS_FILE, kind_of_file
 from kbgen.core.models import Paper, ReadingPath, Topic
 from kbgen.parse.located import LocatedDoc
 from kbgen.parse.sources import Sources
@@ -48,6 +51,14 @@ class Builder:
         self.paths: dict[str, tuple[ReadingPath, Located]] = {}
         self.attempted_topics: set[str] = set()
         self.items: list[Located] = []  # every mapping read, valid or not, for reference checks
+        #: Inputs that could not be read, and the reference targets they would have defined:
+        #: references into those are not checked (they would all look unknown).
+        self.unreadable: set[str] = set(unreadable_files(sources.diagnostics)) | _empty_docs(sources)
+        self.skipped: frozenset[str] = skipped_namespaces(self.unreadable)
+        for rel in self.unreadable:
+            found = kind_of_file(rel)
+            if found is not None and found.entity:
+                self.attempted.add(rel.rpartition("/")[2][:-3])  # its id is its file name
 
     # -- reading ---------------------------------------------------------
     def list_under(self, doc: LocatedDoc | None, key: str) -> list[tuple[int, Any]]:
@@ -152,6 +163,8 @@ class Builder:
                 continue
             front = page.front.value
             if front is None:
+                if page.kind != "summary":
+                    self.attempted.add(page.id)  # unreadable front matter: the id is still known
                 continue
             item = self.mapping_item(page.front, (), front, page.kind)
             if item is None:
@@ -234,6 +247,12 @@ class Builder:
         )
 
 
+def _empty_docs(sources: Sources) -> set[str]:
+    """papers.yaml or topics.yaml read but giving nothing (e.g. nested too deeply to read)."""
+    return {rel for rel, doc in ((PAPERS_FILE, sources.papers), (TOPICS_FILE, sources.topics))
+            if rel in sources.hashes and (doc is None or doc.value is None)}
+
+
 def build_knowledge_base(sources: Sources) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """Validate parsed sources; return the knowledge base and every diagnostic, sorted."""
     # Every object made here lives until the end (no garbage to find), and
@@ -255,7 +274,9 @@ def _build_knowledge_base(sources: Sources) -> tuple[KnowledgeBase, list[Diagnos
     builder.read_pages()
     builder.read_paths()
     for check in (crosschecks.check_refs, crosschecks.check_self_refs, crosschecks.check_duplicate_papers,
-                  crosschecks.check_prerequisite_cycles, crosschecks.check_unsafe_metadata, check_path_order):
+                  crosschecks.check_versions,
+                  crosschecks.check_prerequisite_cycles, crosschecks.check_unsafe_metadata, check_path_order,
+                  check_links, check_placeholders, check_contributors):
         check(builder)
     kb = builder.knowledge_base()
     # KB031 at the step itself: the path files' items know where each step is.

@@ -48,15 +48,24 @@ def load_checked(args: argparse.Namespace, stream: TextIO | None = None):
     loaded = load(args)
     if loaded.errors:
         out = stream or sys.stderr
-        out.write(FORMATTERS["text"](loaded.errors, summary=True))
+        out.write(text_report(loaded.errors))
         out.write("kbgen: fix these errors first ('kbgen validate' lists them)\n")
         raise SystemExit(EXIT_ERRORS)
     return loaded
 
 
+def text_report(diags: list[Diagnostic], files: int | None = None) -> str:
+    """``file:line:col`` lines and the summary, which names the files that could not be read."""
+    from kbgen.check.coverage import skip_note
+
+    text = FORMATTERS["text"](diags, summary=True, files=files)
+    note = skip_note(diags)
+    return f"{text.rstrip(chr(10))}; {note}\n" if note else text
+
+
 def report(diags: list[Diagnostic], fmt: str, stream: TextIO, files: int | None = None) -> None:
     """Write diagnostics in one of the formats text, github, json (text ends with a summary)."""
     if fmt == "text":
-        stream.write(FORMATTERS["text"](diags, summary=True, files=files))
+        stream.write(text_report(diags, files))
     else:
         stream.write(FORMATTERS[fmt](diags))

@@ -32,6 +32,8 @@ def run_import(root: Path, candidates: list, *, header: str, dry_run: bool,
         print(f"skipped {dup.describe()}", file=out)
     for warn in plan.warnings:
         print(format_text([warn]), end="", file=out)
+    for note in plan.notes:
+        print(f"dry run: {note}" if dry_run else note, file=out)
     if dry_run:
         if plan.text:
             print(f"dry run: would append to papers.yaml:\n{plan.text}", file=out)

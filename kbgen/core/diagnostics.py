@@ -52,6 +52,10 @@ CODES: dict[str, str] = {
     "KB029": "undefined BibTeX @string macro",
     "KB030": "field repeated in one BibTeX entry",
     "KB031": "curated path leaves out a prerequisite of one of its steps",
+    "KB032": "year earlier than the year of the paper's arXiv id",
+    "KB033": "link to a page that does not exist",
+    "KB034": "placeholder of `kbgen new` not replaced",
+    "KB035": "probably the same paper twice (same title, years one apart: preprint and venue)",
 }
 
 

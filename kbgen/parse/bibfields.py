@@ -23,7 +23,7 @@ from kbgen.core.identifiers import (
 from kbgen.parse.bibtex import BibRecord
 from kbgen.parse.latex import decode_latex
 
-__all__ = ["extract_arxiv", "record_to_paper", "split_names"]
+__all__ = ["extract_arxiv", "record_to_paper", "short_venue", "split_names"]
 
 _WS_RE = re.compile(r"\s+")
 _NAME_SEP_RE = re.compile(r"\s+and\s+", re.IGNORECASE)
@@ -169,3 +169,66 @@ def _venue(f: Mapping[str, str], arxiv: str | None) -> str | None:
     if arxiv and (f.get("archiveprefix") or f.get("eprinttype") or "").strip().lower() == "arxiv":
         return "arXiv"
     return None
+
+
+# Conferences known by their acronym, found by a phrase of their long name (checked in order).
+_CONFERENCES = (
+    ("neural information processing systems", "NeurIPS"),
+    ("computer vision and pattern recognition", "CVPR"),
+    ("international conference on computer vision", "ICCV"),
+    ("european conference on computer vision", "ECCV"),
+    ("international conference on machine learning", "ICML"),
+    ("international conference on learning representations", "ICLR"),
+    ("north american chapter of the association for computational linguistics", "NAACL"),
+    ("empirical methods in natural language processing", "EMNLP"),
+    ("annual meeting of the association for computational linguistics", "ACL"),
+    ("artificial intelligence and statistics", "AISTATS"),
+    ("aaai conference on artificial intelligence", "AAAI"),
+    ("international joint conference on artificial intelligence", "IJCAI"),
+    ("knowledge discovery and data mining", "KDD"),
+)
+# An acronym (two capitals or more, hyphenated parts allowed) and a year: "ICLR 2021", "NAACL-HLT 2019".
+_ACRONYM_YEAR_RE = re.compile(r"(?<![\w-])([A-Z][A-Za-z]*[A-Z](?:-[A-Z][A-Za-z]*)*)\s+((?:19|20)[0-9]{2})\b")
+# "(CVPR)" names a conference only in a conference's title; a journal's "(JMLR)" is left alone.
+_ACRONYM_RE = re.compile(r"\(([A-Z][A-Za-z]*[A-Z](?:-[A-Z][A-Za-z]*)*)\)")
+_MEETING_RE = re.compile(r"\b(?:conference|proceedings|symposium|workshop|meeting)\b", re.IGNORECASE)
+_YEAR_RE = re.compile(r"\b(?:19|20)[0-9]{2}\b")
+_PROCEEDINGS_RE = re.compile(r"^(?:Proceedings of the\s+)?(?:[0-9]+(?:st|nd|rd|th)|[0-9]{4})\s+", re.IGNORECASE)
+_VOLUME_RE = re.compile(r"\s*\((?:[^()]*\b(?:Volume|Papers|Proceedings)\b[^()]*)\)", re.IGNORECASE)
+
+
+def short_venue(venue: str, year: object = None) -> str:
+    """A venue as the knowledge base writes it: ``ACRONYM YEAR`` for a conference, one line.
+
+    DBLP, ACL Anthology and Scholar give whole proceedings titles; a reader
+    wants "NAACL-HLT 2019". Journals and unknown venues keep their name,
+    without "Proceedings of the 54th" or "(Volume 1: Long Papers)".
+
+    >>> short_venue("Proceedings of the 2019 Conference of the North American Chapter of the Association for "
+    ...             "Computational Linguistics: Human Language Technologies, NAACL-HLT 2019, Minneapolis, MN, "
+    ...             "USA, June 2-7, 2019, Volume 1 (Long and Short Papers)")
+    'NAACL-HLT 2019'
+    >>> short_venue("Proceedings of the 54th Annual Meeting of the Association for Computational Linguistics", 2016)
+    'ACL 2016'
+    >>> short_venue("Advances in Neural Information Processing Systems 30", 2017), short_venue("Neural Comput.")
+    ('NIPS 2017', 'Neural Comput.')
+    """
+    text = _WS_RE.sub(" ", venue).strip()
+    workshop = " (workshop)" if "workshop" in text.lower() else ""
+    found = _ACRONYM_YEAR_RE.search(text)
+    if found:
+        return f"{found.group(1)} {found.group(2)}{workshop}"
+    in_text = _YEAR_RE.findall(text)
+    when = in_text[0] if in_text else (str(year) if isinstance(year, int) else "")
+    acronym = next((short for phrase, short in _CONFERENCES if phrase in text.lower()), None)
+    if acronym is None and _MEETING_RE.search(text):
+        found = _ACRONYM_RE.search(text)
+        acronym = found.group(1) if found else None
+    if acronym == "NeurIPS" and when and int(when) < 2018:
+        acronym = "NIPS"  # the conference's name until 2018
+    if acronym:
+        return f"{acronym} {when}".strip() + workshop
+    text = _VOLUME_RE.sub("", _PROCEEDINGS_RE.sub("", text)).strip(" ,")
+    if len(text) > 60 and ", " in text:
+        text = text.split(", ", 1)[0]  # the rest is the place and the dates
+    return text

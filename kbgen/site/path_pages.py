@@ -48,7 +48,7 @@ class PathPages:
 
     def curated_plan(self, step_ids: Iterable[str], targets: Iterable[str] | None = None):
         """Steps in the given order as a plan, each step's reasons (later steps needing it) from the graph."""
-        from kbgen.reading.paths import Reason, ReadingPlan, make_step
+        from kbgen.reading.paths import ReadingPlan, Reason, make_step
 
         ids = [i for i in dict.fromkeys(step_ids) if self.graph.has_entity(i)]
         position = {node: i for i, node in enumerate(ids)}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import subprocess
 
-from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load
+from kbgen.cli.common import EXIT_OK, UsageError, add_root_argument, load
 
 NAME = "new"
 ORDER = 60
@@ -14,8 +14,10 @@ DESCRIPTION = (
     "Write a new file with complete front matter and a section skeleton for its kind: "
     "'kbgen new summary PAPER_ID', 'kbgen new concept ID', 'kbgen new story ID', "
     "'kbgen new resource ID --url URL', 'kbgen new path ID --steps A,B,C'. "
-    "It never overwrites a file, refuses unknown ids (with suggestions), and the new file "
-    "passes 'kbgen validate' as it is."
+    "Each section holds a line 'TODO(kbgen): ...' saying what to write; 'kbgen validate' reports "
+    "every one left, so an unfilled skeleton is never published. Contributors come from "
+    "--contributor, else from 'git config user.name'. It never overwrites a file; an unknown or "
+    "taken id is bad usage (exit 2, with suggestions)."
 )
 
 
@@ -26,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id", help="the new entry's id (for a summary: the paper's id)")
     parser.add_argument("--title", help="title (default: from the paper or the id)")
     parser.add_argument("--contributor", action="append", default=[], metavar="NAME",
-                        help="your name or handle (repeat for several)")
+                        help="your name or handle (repeat for several; default: git config user.name)")
     parser.add_argument("--file-id", metavar="ID",
                         help="summary only: file name when the paper already has a summary")
     parser.add_argument("--paper", metavar="PAPER_ID", help="story only: the paper the story is about")
@@ -39,17 +41,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kbgen.app.scaffold import relative_path, render_scaffold
+    from kbgen.check.coverage import unreadable_files
     from kbgen.core.diagnostics import suggest
     from kbgen.core.identifiers import ID_RE
     from kbgen.core.models import Resource
     from kbgen.io.atomic import write_new_file
 
-    kb = load(args).kb
+    loaded = load(args)
+    unread = unreadable_files(loaded.diagnostics)
+    if unread:  # the id may be in a file that could not be read: "unknown" would mislead
+        raise UsageError(f"{', '.join(unread)} could not be read; fix it first ('kbgen validate' shows where)")
+    kb = loaded.kb
     kind = args.kind
     for value in filter(None, (args.id, args.file_id)):
         if not ID_RE.match(value) or len(value) > 80:
             raise UsageError(f"{value!r} is not an id; use lowercase letters, digits and single hyphens")
-    options: dict = {"title": args.title, "contributors": args.contributor}
+    contributors = args.contributor or _git_user_name(args.root)
+    options: dict = {"title": args.title, "contributors": contributors}
     file_id = args.id
     if kind == "summary":
         paper = kb.papers.get(args.id)
@@ -97,9 +105,24 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"cannot write {rel}: {exc.strerror}") from None
     print(f"created {rel}")
+    if kind == "resource" and not args.url:
+        print(f"{rel}: add the resource's 'url:' (kbgen validate asks for it)")
+    if kind == "summary" and not contributors:
+        print(f"{rel}: add your name to 'contributors:' (no --contributor and no git user.name)")
     return EXIT_OK
 
 
 def _refuse(message: str) -> int:
-    print(f"kbgen new: {message}", file=sys.stderr)
-    return EXIT_ERRORS
+    """An id on the command line that cannot be used: bad usage, exit 2."""
+    raise UsageError(message)
+
+
+def _git_user_name(root) -> list[str]:
+    """``[git config user.name]`` run in the knowledge base, or ``[]`` when git or the name is missing."""
+    try:
+        found = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True, text=True,
+                               timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    name = found.stdout.strip() if found.returncode == 0 else ""
+    return [name] if name else []

@@ -26,7 +26,7 @@ _FS_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "open", "
 _FS_MODULE_CALLS = {("os", name) for name in ("walk", "open", "replace", "rename", "remove", "unlink", "listdir",
                                                "scandir", "stat", "lstat", "makedirs", "mkdir", "rmdir", "chmod",
                                                "fdopen", "fsync")}
-_IO_MODULES = {"shutil", "tempfile", "socket", "urllib.request", "http.client", "importlib.resources"}
+_IO_MODULES = {"shutil", "tempfile", "socket", "subprocess", "urllib.request", "http.client", "importlib.resources"}
 
 
 def _io_uses(path: Path) -> list[str]:

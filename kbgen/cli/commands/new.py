@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 
 from kbgen.cli.common import EXIT_OK, UsageError, add_root_argument, load
+from kbgen.io.gitconfig import git_user_name
 
 NAME = "new"
 ORDER = 60
@@ -56,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
     for value in filter(None, (args.id, args.file_id)):
         if not ID_RE.match(value) or len(value) > 80:
             raise UsageError(f"{value!r} is not an id; use lowercase letters, digits and single hyphens")
-    contributors = args.contributor or _git_user_name(args.root)
+    name = git_user_name(args.root)
+    contributors = args.contributor or ([name] if name else [])
     options: dict = {"title": args.title, "contributors": contributors}
     file_id = args.id
     if kind == "summary":
@@ -115,14 +116,3 @@ def run(args: argparse.Namespace) -> int:
 def _refuse(message: str) -> int:
     """An id on the command line that cannot be used: bad usage, exit 2."""
     raise UsageError(message)
-
-
-def _git_user_name(root) -> list[str]:
-    """``[git config user.name]`` run in the knowledge base, or ``[]`` when git or the name is missing."""
-    try:
-        found = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True, text=True,
-                               timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return []
-    name = found.stdout.strip() if found.returncode == 0 else ""
-    return [name] if name else []

@@ -112,6 +112,20 @@ def test_budget(capsys, root) -> None:
         assert exc.value.code == 2 and "expected a duration such as 10h" in capsys.readouterr().err
 
 
+def test_threshold(capsys, root) -> None:
+    default = path_ids(capsys, root, "vit")
+    deeper = path_ids(capsys, root, "vit", "--threshold", "0.05")
+    assert set(default) < set(deeper) and set(path_ids(capsys, root, "vit", "--threshold", "1")) < set(default)
+    code, out, _ = run(capsys, "path", "vit", "--threshold", "0.05", "--format", "json", "--root", root)
+    assert all(s["score"] >= 0.05 for s in json.loads(out)["steps"] if {r["kind"] for r in s["reasons"]} == {"cites"})
+    code, _, err = run(capsys, "path", "vit", "--threshold", "0.5", "--hard-only", "--root", root)
+    assert code == 2 and "--threshold" in err
+    for bad in ("0", "1.5", "half"):
+        with pytest.raises(SystemExit) as exc:
+            main(["path", "vit", "--threshold", bad, "--root", str(root)])
+        assert exc.value.code == 2 and "--threshold" in capsys.readouterr().err
+
+
 def test_path_json_shape_and_total(capsys, root) -> None:
     code, out, _ = run(capsys, "path", "vit", "--known", "resnet", "lstm", "--format", "json", "--root", root)
     data = json.loads(out)

@@ -148,14 +148,17 @@ class TitleIndex:
                 frequency[word] = frequency.get(word, 0) + 1
         total = len(self.words)
         self.idf = {w: math.log((1 + total) / (1 + f)) + 1.0 for w, f in frequency.items()}
-        self.norm = {n: math.sqrt(sum(self.idf[w] ** 2 for w in words)) for n, words in self.words.items()}
+        self.square = {w: v * v for w, v in self.idf.items()}
+        self.norm = {n: math.sqrt(sum(self.square[w] for w in words)) for n, words in self.words.items()}
 
     def similarity(self, a: str, b: str) -> float:
-        shared = self.words[a] & self.words[b]
-        if not shared:
+        """Cosine of the two titles' idf vectors (0 when they share no word)."""
+        words_a, words_b = self.words[a], self.words[b]
+        if words_a.isdisjoint(words_b):
             return 0.0
-        idf = self.idf
-        return sum(idf[w] ** 2 for w in sorted(shared)) / (self.norm[a] * self.norm[b])
+        square = self.square
+        # Sorted: a fixed order of addition, the same float on every machine.
+        return sum(square[w] for w in sorted(words_a & words_b)) / (self.norm[a] * self.norm[b])
 
 
 def author_set(g: KBGraph, node: str) -> frozenset[str]:
@@ -206,7 +209,7 @@ def relevance_in(g: KBGraph, targets: tuple[str, ...], distance: dict[str, int])
     titles = TitleIndex(g, members)
     authors = {n: author_set(g, n) for n in members}
     weight = {n: (1.0 if n in target_set else 0.0) for n in members}
-    given: dict[str, list[tuple[float, str]]] = {n: [] for n in members}
+    given: dict[str, list[tuple[float, str]]] = {n: [] for n in members}  # (-share, citer)
     shared: dict[str, list[str]] = {n: [] for n in members}
     order = order_topologically(members, pred, succ, g.sort_keys.__getitem__)
     for node in reversed(order):  # every entry after all the entries on the way that build on it
@@ -226,7 +229,7 @@ def relevance_in(g: KBGraph, targets: tuple[str, ...], distance: dict[str, int])
         for ref, w in zip(refs, ws):
             share = DAMPING * mass * w / total
             weight[ref] += share
-            given[ref].append((share, node))
+            given[ref].append((-share, node))
     later = sorted({d for t in targets for d in succ[t] if d not in members})
     raw: dict[str, float] = {}
     for node in members - target_set:
@@ -237,7 +240,7 @@ def relevance_in(g: KBGraph, targets: tuple[str, ...], distance: dict[str, int])
     best = max(raw.values(), default=0.0)
     out = {}
     for node, value in raw.items():
-        citers = tuple(c for _, c in sorted(given[node], key=lambda x: (-x[0], x[1])))
+        citers = tuple(c for _, c in sorted(given[node]))
         out[node] = Relevance(node, round(value / best, 4) if best else 0.0, distance[node], citers,
                               tuple(sorted(shared[node])))
     return out

@@ -291,6 +291,10 @@ def test_focused_plan_properties(case) -> None:
     if budget is not None:
         hard_minutes = sum(s.minutes for s in plan.steps if s.id in hard)
         assert plan.total_minutes - hard_minutes <= max(0, budget - hard_minutes)
+    # Relevance is a fraction of the best ancestor's: in [0, 1], and 1 for the best.
+    found = score_ancestors(g, targets, known)
+    assert all(0 <= r.score <= 1 for r in found.values())
+    assert not found or max(r.score for r in found.values()) == 1.0
     # Focused is between hard-only and complete.
     assert set(order) <= set(ids(plan_path(g, targets, known)))
     assert not set(order) & {s.id for s in plan.optional}

@@ -8,7 +8,7 @@ import pytest
 
 import kbgen.reading.frontier
 from kbgen.graph import build_graph
-from kbgen.reading.frontier import candidates, latest, plan_next
+from kbgen.reading.frontier import candidates, closeness_to_read, latest, plan_next, reader_weights
 from kbgen.reading.paths import UnknownIds, plan_path
 
 from .graphkit import graph_of, make_kb
@@ -40,13 +40,26 @@ def test_after_the_transformer_gpt_and_bert_come_first() -> None:
     g = transformer_kb()
     shown = plan_next(g, ["rnn", "seq2seq", "attn", "transformer"], limit=3)
     assert {s.id for s in shown[:3]} & {"gpt", "bert"}
-    # BERT builds on the Transformer and on GPT: the walk from what was read reaches it twice.
-    assert [(s.id, s.score) for s in shown[:2]] == [("bert", 1.0), ("gpt", 0.67)]
-    assert shown[0].reason == "builds on transformer, which you have read; cites 1 you have not read (gpt)"
-    assert shown[1].reason == "builds on transformer, which you have read; unlocks 1 entry, e.g. bert"
+    # GPT builds on the Transformer alone, read: it is ready. BERT builds on it and on GPT, unread.
+    assert [(s.id, s.score) for s in shown[:2]] == [("gpt", 1.0), ("bert", 0.86)]
+    assert shown[0].reason == "builds on transformer, where you have got to; unlocks 1 entry, e.g. bert"
+    assert shown[1].reason == "builds on transformer, where you have got to; cites 1 you have not read (gpt)"
     # Background the reader skipped (luong, cited by the Transformer) comes after what follows it.
     ranked = [s.id for s in plan_next(g, ["rnn", "seq2seq", "attn", "transformer"], limit=None)]
     assert ranked.index("luong") > ranked.index("bert")
+
+
+def test_closeness_is_the_share_of_what_an_entry_builds_on_that_is_read() -> None:
+    # After a and b (b builds on a): c builds on b and on nothing else; d on b and three unread
+    # papers; e, a survey, on a, b and six unread ones. Only direct references count.
+    g = graph_of([("a", "b"), ("b", "c"), ("b", "d"), ("x1", "d"), ("x2", "d"), ("x3", "d"), ("a", "e"),
+                  ("b", "e")] + [(f"y{i}", "e") for i in range(6)] + [("c", "f"), ("d", "f")], kind="cites")
+    weights = reader_weights(g, ["a", "b"])
+    assert weights == {"a": 0.25, "b": 0.75}  # half on everything read, half on where the reader has got to
+    close = closeness_to_read(g, ["c", "d", "e", "f"], weights)
+    # b's weight over (1 reference + UNSEEN 2) for c; over (4 + 2) for d; (a + b) over (8 + 2) for e.
+    assert close == {"c": 0.25, "d": 0.125, "e": 0.1, "f": 0.0}
+    assert [s.id for s in plan_next(g, ["a", "b"], limit=3)] == ["c", "d", "e"]
 
 
 def test_on_the_example_after_the_transformer(example_graph) -> None:

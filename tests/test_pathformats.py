@@ -164,8 +164,9 @@ def test_json_of_a_focused_plan_has_scores_and_optional(g) -> None:
     data = json.loads(format_json(plan))
     assert data["mode"] == "focused" and data["budget_minutes"] == 120
     scores = {s["id"]: s["score"] for s in data["steps"]}
-    # Listed by the target (1) and by self-attention, one step away (1/2).
-    assert scores["transformer"] is None and scores["bahdanau-attention"] == 1.5
+    # The relevance of kbgen.reading.relevance: self-attention ("attention" in both titles) is the best.
+    assert scores["transformer"] is None and scores["self-attention"] == 1.0
+    assert scores["bahdanau-attention"] == 0.721
     # "end" (cited by the target only, 20 min) does not fit the budget after the prerequisites.
     assert "end" not in scores
     assert [o["id"] for o in data["optional"]] == ["end"]
@@ -180,7 +181,7 @@ def test_text_of_a_focused_plan(g) -> None:
     text = format_text(plan_focused(g, ["transformer"]))
     assert text.splitlines()[0] == ("Reading path to transformer: 6 steps, 3 h 55 min (focused: 5 required, "
                                     "1 chosen by relevance; --complete lists every ancestor)")
-    assert "why: cited by transformer (relevance 1)" in text
+    assert "why: cited by transformer (relevance 0.55)" in text
     assert "why: prerequisite of seq2seq; cited by bahdanau-attention and end" in text
     budgeted = format_text(plan_focused(g, ["transformer"], budget=60))
     assert "Budget 1 h: the required steps alone take 3 h 35 min, so no other step is added" in budgeted

@@ -18,7 +18,7 @@ is not a step); ``needed_by`` the later step that needs this one (``null`` for a
 target); ``text`` the sentence the text output shows. ``reading_time`` is what
 the entry declares (``null`` when it declares nothing); ``total_minutes``
 counts such entries with the estimates of :data:`kbgen.paths.DEFAULT_MINUTES`.
-``score`` is the relevance of :mod:`kbgen.focus` (``null`` for a target and
+``score`` is the relevance of :mod:`kbgen.reading.relevance` (the best ancestor 1; ``null`` for a target and
 in the complete and hard-only modes); ``optional`` lists the next best
 ancestors of a focused plan, which are not steps and not in the total.
 """
@@ -96,7 +96,7 @@ def step_why(step: Step, plan: ReadingPlan) -> str:
         return summarise_reasons(step)
     text = summarise_reasons(step, words=True)
     if step.score is not None and not is_required(step):
-        text += f" (relevance {step.score:g})"
+        text += f" (relevance {step.score:.2f})"
     notes = [r.text for r in step.reasons if r.kind == "optional"]
     return "; ".join([text, *notes])
 

@@ -5,36 +5,28 @@ so the default path (``kbgen path TARGET``) takes:
 
 - **hard steps**: the targets and their curated prerequisites, transitively,
   minus what is known (the ``--hard-only`` path);
-- **soft steps**: the other ancestors whose *relevance* to the targets reaches
-  :data:`THRESHOLD`, connected to the path (each is needed by a later step).
+- **soft steps**: the other ancestors whose *relevance* to the targets
+  (:mod:`kbgen.reading.relevance`: a reader's walk down the references, which
+  the most relevant ancestor ends with 1) reaches :data:`THRESHOLD`, a fifth
+  of the best, and that hang from the path (each is needed by a step already
+  on it).
 
-Relevance is a co-citation count weighted by nearness. Let ``d(c)`` be the
-fewest ordering edges from ``c`` down to a target (0 for a target), over the
-targets' ancestors minus known entries. Each entry ``c`` of that set that
-cites (or lists as a prerequisite) an ancestor ``a`` gives ``a`` the weight
-``DECAY ** d(c)``: 1 from a target, 1/2 from a paper the target cites, 1/4 one
-step further. A *citation* from a non-target entry whose curators listed its
-prerequisites counts :data:`CURATED_CITES` of that: for such an entry the
-curators already said what to read first. The score of ``a`` is the sum::
-
-    score(a) = sum over c -> a of DECAY ** d(c) * (CURATED_CITES if c is curated and the edge a citation else 1)
-
-With ``THRESHOLD = 1`` an ancestor earns a place when the papers near the
-targets that build on it weigh at least one citation by a target: everything a
-target cites, an ancestor that two of the target's references cite, or one
-reference and two papers one step further; a paper reached through one chain
-two or more steps away (Robbins-Monro under Adam under the Transformer) never
-does. The weights are powers of two, so sums and comparisons are exact.
+The cut is relative to the best ancestor, so it adapts to the target: a paper
+that cites three others keeps the ones its lineage vouches for, and one that
+cites forty does not keep forty. A reference that the target cites in passing
+gets a share of the target's weight that every other reference gets too; it
+stays a step only when it is no less than a fifth of the reading the lineage
+builds on most (for ViT, the Transformer).
 
 A soft step brings its own curated prerequisites (transitively) that are
 not in the path yet, which are then hard steps too; it is taken only when the
-mean score of what it brings, itself included, reaches the threshold (Adam
-cited by a target does not bring momentum, Robbins-Monro and a probability
-cheat-sheet with it). ``budget`` (minutes) keeps the best soft steps, by
-score, that fit (with the prerequisites they bring) once the hard steps are
-counted, growing the path from the hard steps so that every soft step stays
-needed by a step already chosen. The next best ancestors
-(:data:`OPTIONAL_LIMIT` of them) are returned apart as optional background.
+mean relevance of what it brings, itself included, reaches the threshold
+(Adam cited by a target does not bring gradient descent and momentum with
+it). ``budget`` (minutes) keeps the best soft steps, by relevance, that fit
+(with the prerequisites they bring) once the hard steps are counted, growing
+the path from the hard steps so that every soft step stays needed by a step
+already chosen. The next best ancestors (:data:`OPTIONAL_LIMIT` of them) are
+returned apart as optional background.
 
 >>> from kbgen.graph import build_graph
 >>> from kbgen.core.kb import KnowledgeBase
@@ -47,9 +39,9 @@ needed by a step already chosen. The next best ancestors
 ...     "bert": Paper(id="bert", title="BERT", year=2018, cites=["tf", "attn"])})
 >>> plan = plan_focused(build_graph(kb), ["bert"])
 >>> [(s.id, s.score) for s in plan.steps]
-[('attn', 1.5), ('tf', 1.0), ('bert', None)]
+[('attn', 1.0), ('tf', 0.8889), ('bert', None)]
 >>> [(s.id, s.score) for s in plan.optional]
-[('adam', 0.5)]
+[('adam', 0.1111)]
 """
 
 from __future__ import annotations
@@ -57,89 +49,30 @@ from __future__ import annotations
 import heapq
 import re
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Iterable
 
 from kbgen.graph import KBGraph, order_topologically, paused_gc
 from kbgen.reading.paths import ReadingPlan, Reason, Step, check_ids, make_step, ordering_constraints
+from kbgen.reading.relevance import Relevance, closure, relevance_in, score_relevance
 
-#: Weight kept per ordering edge away from the targets.
-DECAY = 0.5
-#: Score an ancestor needs to become a soft step: one citation by a target.
-THRESHOLD = 1.0
-#: Weight of a citation made by a (non-target) entry that has curated prerequisites.
-CURATED_CITES = 0.5
+#: Relevance (a fraction of the best ancestor's) a cited ancestor needs to become a soft step.
+THRESHOLD = 0.2
 #: How many of the next best ancestors a focused plan lists as optional background.
 OPTIONAL_LIMIT = 5
-
-
-@dataclass(frozen=True)
-class Relevance:
-    """How relevant one ancestor is to the targets (see the module docs)."""
-
-    id: str
-    score: float
-    distance: int  # fewest ordering edges down to a target
-    citers: tuple[str, ...]  # the entries that give it weight, heaviest first, then by id
-
 
 _TARGET = Reason("target", None, "target")
 
 
-def _closure(g: KBGraph, targets: tuple[str, ...], known: set[str]) -> dict[str, int]:
-    """Distance of every ancestor of the targets (and the targets, 0), not passing known entries."""
-    distance = {t: 0 for t in targets if t not in known}
-    queue = deque(distance)
-    pred = g.pred
-    while queue:
-        node = queue.popleft()
-        for parent in pred[node]:
-            if parent not in distance and parent not in known:
-                distance[parent] = distance[node] + 1
-                queue.append(parent)
-    return distance
-
-
 def score_ancestors(g: KBGraph, targets: Iterable[str], known: Iterable[str] = ()) -> dict[str, Relevance]:
-    """The :class:`Relevance` of every ancestor of ``targets``, minus known entries.
+    """The :class:`Relevance` of every ancestor of ``targets``, minus known entries (:mod:`kbgen.reading.relevance`).
 
     Raises :class:`kbgen.paths.UnknownIds` for an id that is not an entity.
     """
     targets = tuple(dict.fromkeys(targets))
     known = tuple(dict.fromkeys(known))
     check_ids(g, targets + known)
-    return _score(g, targets, _closure(g, targets, set(known)))
-
-
-def _score(g: KBGraph, targets: tuple[str, ...], distance: dict[str, int]) -> dict[str, Relevance]:
-    target_set = set(targets)
-    pred, succ = g.pred, g.succ
-    curated: dict[str, bool] = {}
-
-    def is_curated(node: str) -> bool:
-        found = curated.get(node)
-        if found is None:
-            found = curated[node] = node not in target_set and any(
-                data["kind"] == "prerequisite" for data in pred[node].values())
-        return found
-
-    out: dict[str, Relevance] = {}
-    for node, dist in distance.items():
-        if node in target_set:
-            continue
-        weights = []
-        for child, data in succ[node].items():
-            near = distance.get(child)
-            if near is None:
-                continue
-            weight = DECAY ** near
-            if data["kind"] == "cites" and is_curated(child):
-                weight *= CURATED_CITES
-            weights.append((-weight, child))
-        weights.sort()  # a fixed order of addition: the same float sum on every run
-        score = round(-sum(w for w, _ in weights), 6)
-        out[node] = Relevance(node, score, dist, tuple(c for _, c in weights))
-    return out
+    return score_relevance(g, targets, known)
 
 
 def plan_focused(g: KBGraph, targets: Iterable[str], known: Iterable[str] = (),
@@ -180,8 +113,7 @@ def _plan_focused(g: KBGraph, targets: tuple[str, ...], known: tuple[str, ...], 
                   threshold: float, optional: int) -> ReadingPlan:
     check_ids(g, targets + known)
     known_set = set(known)
-    distance = _closure(g, targets, known_set)
-    relevance = _score(g, targets, distance)
+    relevance = relevance_in(g, targets, closure(g, targets, known_set))
     chosen = hard_steps(g, targets, known)
     left = None if budget is None else budget - sum(_minutes(g, n) for n in chosen)
 
@@ -217,8 +149,8 @@ def _plan_focused(g: KBGraph, targets: tuple[str, ...], known: tuple[str, ...], 
         background.append(node)
         brings = sorted(bundle - {node}, key=key)
         if bundle and not worth:
-            mean = round(sum(relevance[n].score for n in bundle) / len(bundle), 3)
-            notes[node] = f"would bring {_join(brings)} with it: mean relevance {mean:g}, below {threshold:g}"
+            mean = sum(relevance[n].score for n in bundle) / len(bundle)
+            notes[node] = f"would bring {_join(brings)} with it: mean relevance {mean:.2f}, below {threshold:g}"
         elif bundle:
             notes[node] = "over the budget" + (f" with {_join(brings)}" if brings else "")
     # A candidate passed over may have come in since, as a prerequisite another step brought.
@@ -288,5 +220,5 @@ def parse_duration(text: str) -> int:
     return total
 
 
-__all__ = ["DECAY", "THRESHOLD", "CURATED_CITES", "OPTIONAL_LIMIT", "Relevance", "score_ancestors",
+__all__ = ["THRESHOLD", "OPTIONAL_LIMIT", "Relevance", "score_ancestors",
            "hard_steps", "plan_focused", "parse_duration"]

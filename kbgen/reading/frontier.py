@@ -1,28 +1,35 @@
-"""What to read next (``kbgen next``): ranked by closeness to what this reader has read.
+"""What to read next (``kbgen next``): ranked by how close each entry is to what this reader has read.
 
 The *candidates* are the unread entries whose curated prerequisites are all
 read (citations are not obligations: an unread cited paper is named in the
 reason, it does not hide the entry). With ``goal``, only the goal and its
 unread ancestors are candidates.
 
-Each candidate gets a *closeness*, a personalised PageRank computed exactly
-on the (acyclic) ordering graph:
+**Closeness to what was read.** Each read entry carries a weight: half of the
+total is spread over every read entry, half over the read entries that no
+other read entry builds on (:func:`latest`: where the reader has got to), so
+that what follows the latest reading comes before background the reader
+skipped. The closeness of a candidate ``x`` is the weight of the read entries
+``x`` builds on directly (cites or lists as prerequisites), each counted with
+the reference weight of :mod:`kbgen.reading.relevance` (shared authors,
+similar titles), over the weight of all of ``x``'s references plus
+:data:`kbgen.reading.relevance.UNSEEN`. So an entry is close when it builds on
+the latest reading and most of what it builds on is read: after the
+Transformer, GPT (which builds on it) comes before a 2015 survey that cites
+ten papers, two of them read; a paper that builds on many unread ones waits.
+Only direct references count: an entry never gathers closeness through the
+unread entries between it and the reading.
 
-- to what was read: a reader starts at a read entry and, with probability
-  :data:`DAMPING` at each step, moves on to a random entry that builds on the
-  current one (cites it or lists it as a prerequisite); the closeness of
-  ``x`` is the probability of reaching ``x``. Half of the start weight is
-  spread over every read entry, half over the read entries that no other read
-  entry builds on (where the reader has got to, :func:`latest`), so that
-  what follows the latest reading comes before background the reader skipped;
-- to the goal: the same walk from the goal towards what it builds on.
+**Closeness to the goal** (``goal``): the relevance of the candidate to the
+goal, as for the goal's focused path (:func:`kbgen.reading.relevance.score_relevance`,
+the read entries known); the goal itself has 1.
 
-Each is scaled so that the best candidate has 1. The score is their mean when
-both are given, else the one given; with nothing read and no goal it is the
-global importance (:attr:`kbgen.graph.KBGraph.importance`). Candidates are
-sorted by the score rounded to two decimals (the figure ``kbgen next``
-prints), then by how many unread entries transitively depend on them (what
-they unlock), then by year and id.
+Each closeness is scaled so that the best candidate has 1; the score is their
+mean when both are given, else the one given; with nothing read and no goal
+it is the global importance (:attr:`kbgen.graph.KBGraph.importance`: where to
+start). Candidates are sorted by the score rounded to two decimals (the
+figure ``kbgen next`` prints), then by how many unread entries transitively
+depend on them (what they unlock), then by year and id.
 
 >>> from kbgen.graph import build_graph
 >>> from kbgen.core.kb import KnowledgeBase
@@ -41,11 +48,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from kbgen.graph import KBGraph, order_topologically
+from kbgen.graph import KBGraph
 from kbgen.reading.paths import check_ids
+from kbgen.reading.relevance import UNSEEN, TitleIndex, author_set, reference_weights, score_relevance
 
-#: Probability of walking on at each step of the closeness walks.
-DAMPING = 0.5
+#: Share of the reader's weight on where they have got to (the rest is spread over everything read).
+LATEST = 0.5
 _NAMES = 3  # ids named in one reason
 
 
@@ -103,31 +111,34 @@ def latest(g: KBGraph, read: set[str]) -> list[str]:
     return sorted(read - above)
 
 
-def _walk(g: KBGraph, starts: dict[str, float], forward: bool) -> dict[str, float]:
-    """Probability that the walk of the module docs, started by ``starts``' weights, reaches each entry."""
-    nxt, back = (g.succ, g.pred) if forward else (g.pred, g.succ)
-    reach: set[str] = set(starts)
-    stack = list(starts)
-    while stack:
-        for child in nxt[stack.pop()]:
-            if child not in reach:
-                reach.add(child)
-                stack.append(child)
-    # Walking towards ``nxt``, ``back`` are the predecessors: a topological order of the reached part.
-    order = order_topologically(reach, back, nxt, lambda n: (0, n))
-    mass: dict[str, float] = {}
-    for node in order:
-        total = starts.get(node, 0.0)
-        for source in sorted(back[node]):  # a fixed order of addition
-            if source in reach:
-                total += DAMPING * mass[source] / len(nxt[source])
-        mass[node] = total
-    return mass
+def reader_weights(g: KBGraph, read: list[str]) -> dict[str, float]:
+    """The weight of each read entry: :data:`LATEST` on where the reader has got to, the rest on all."""
+    front = latest(g, set(read))
+    weights = {n: (1.0 - LATEST) / len(read) for n in read}
+    for n in front:
+        weights[n] += LATEST / len(front)
+    return weights
 
 
-def _scaled(mass: dict[str, float], pool: list[str]) -> dict[str, float]:
-    top = max((mass.get(n, 0.0) for n in pool), default=0.0)
-    return {n: (mass.get(n, 0.0) / top if top else 0.0) for n in pool}
+def closeness_to_read(g: KBGraph, pool: list[str], weights: dict[str, float]) -> dict[str, float]:
+    """Unscaled closeness of each candidate to the reading (module docs); 0 when it builds on nothing read."""
+    pred = g.pred
+    near = [n for n in pool if any(p in weights for p in pred[n])]
+    members = set(near) | {p for n in near for p in pred[n]}
+    titles = TitleIndex(g, members)
+    authors = {n: author_set(g, n) for n in members}
+    out = dict.fromkeys(pool, 0.0)
+    for node in near:
+        refs = sorted(pred[node])
+        ws = reference_weights(g, node, refs, titles, authors)
+        total = sum(ws) + UNSEEN
+        out[node] = sum(w * weights[r] for r, w in zip(refs, ws) if r in weights) / total
+    return out
+
+
+def _scaled(values: dict[str, float], pool: list[str]) -> dict[str, float]:
+    top = max((values.get(n, 0.0) for n in pool), default=0.0)
+    return {n: (values.get(n, 0.0) / top if top else 0.0) for n in pool}
 
 
 def plan_next(g: KBGraph, read: Iterable[str], goal: str | None = None,
@@ -142,14 +153,11 @@ def plan_next(g: KBGraph, read: Iterable[str], goal: str | None = None,
     pool = candidates(g, read_set, goal)
     parts = []
     if read:
-        front = latest(g, read_set)
-        # Half the start weight on where the reader has got to, half on everything read.
-        starts = {n: 0.5 / len(read) for n in read}
-        for n in front:
-            starts[n] += 0.5 / len(front)
-        parts.append(_scaled(_walk(g, starts, forward=True), pool))
+        parts.append(_scaled(closeness_to_read(g, pool, reader_weights(g, read)), pool))
     if goal:
-        parts.append(_scaled(_walk(g, {goal: 1.0}, forward=False), pool))
+        relevance = {n: r.score for n, r in score_relevance(g, [goal], read).items()}
+        relevance[goal] = 1.0
+        parts.append(_scaled(relevance, pool))
     if parts:
         score = {n: round(sum(p[n] for p in parts) / len(parts), 2) for n in pool}
     else:
@@ -164,13 +172,14 @@ def plan_next(g: KBGraph, read: Iterable[str], goal: str | None = None,
     pool.sort(key=lambda n: (-score[n], -len(unlocks[n]), key(n)))
     if limit is not None:
         pool = pool[:limit]
+    front = set(latest(g, read_set)) if read else set()
     out = []
     for node in pool:
         attrs = g.ordering.nodes[node]
         out.append(Suggestion(id=node, kind=attrs["kind"], title=attrs["title"], year=attrs.get("year"),
                               score=score[node], unlocks=len(unlocks[node]),
                               importance=g.importance.get(node, 0.0),
-                              reason=_why(g, node, read_set, goal, unlocks[node])))
+                              reason=_why(g, node, read_set, front, goal, unlocks[node])))
     return out
 
 
@@ -182,14 +191,23 @@ def _names(ids: list[str]) -> str:
     return ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
 
 
-def _why(g: KBGraph, node: str, read: set[str], goal: str | None, below: set[str]) -> str:
+def _why(g: KBGraph, node: str, read: set[str], front: set[str], goal: str | None, below: set[str]) -> str:
     key = g.sort_key
     parents = sorted(g.pred[node], key=key)
     done = [p for p in parents if p in read]
     unread = [p for p in parents if p not in read]
     parts = []
     if done:
-        parts.append(f"builds on {_names(done)}, which you have read")
+        # Where the reader has got to first: it is what makes an entry close.
+        ahead = [p for p in done if p in front] if len(front) < len(read) else []
+        behind = [p for p in done if p not in ahead]
+        if ahead and behind:
+            parts.append(f"builds on {_names(ahead)} (where you have got to) and on {_names(behind)}, "
+                         "which you have read")
+        elif ahead:
+            parts.append(f"builds on {_names(ahead)}, where you have got to")
+        else:
+            parts.append(f"builds on {_names(behind)}, which you have read")
     elif not parents:
         parts.append("needs nothing first")
     elif read:
@@ -218,4 +236,4 @@ def _descendants(succ, node: str, skip: set[str]) -> set[str]:
     return seen
 
 
-__all__ = ["DAMPING", "Suggestion", "candidates", "plan_next"]
+__all__ = ["LATEST", "Suggestion", "candidates", "latest", "reader_weights", "closeness_to_read", "plan_next"]

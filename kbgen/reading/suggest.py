@@ -4,10 +4,9 @@ A citation says what a paper builds on; a curated prerequisite says what a
 newcomer must read first. A cited paper is proposed as a prerequisite of the
 citing paper ``P`` when the evidence says it is a foundation rather than a
 passing reference: other papers that ``P`` cites build on it too. The score
-is the relevance of :mod:`kbgen.focus` restricted to ``P`` and its direct
-references (``P``'s citation counts 1, each of ``P``'s references that cites
-it or lists it counts 1/2), and a proposal needs at least one such reference
-(score 1.5 or more). Nothing is proposed that is already a prerequisite of
+counts ``P``'s citation as 1 and each of ``P``'s references that cites it or
+lists it as :data:`REFERENCE_WEIGHT` (1/2), and a proposal needs at least one
+such reference (score 1.5 or more). Nothing is proposed that is already a prerequisite of
 ``P``, directly or through other prerequisites. Proposals are ranked by score,
 then by the importance of the prerequisite (what the knowledge base builds
 on), then by ids.
@@ -33,10 +32,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kbgen.graph import KBGraph
-from kbgen.reading.focus import DECAY, hard_steps
+from kbgen.reading.focus import hard_steps
 
+#: Weight of each of the citing paper's references that builds on the proposed prerequisite too.
+REFERENCE_WEIGHT = 0.5
 #: Score a proposal needs: the citing paper's own citation and one of its references'.
-MIN_SCORE = 1.0 + DECAY
+MIN_SCORE = 1.0 + REFERENCE_WEIGHT
 _NAMES = 3
 
 
@@ -72,7 +73,7 @@ def suggest_prerequisites(g: KBGraph, limit: int | None = None) -> list[Proposed
             if candidate in curated:
                 continue
             also = sorted(r for r in parents if r != candidate and candidate in pred[r])
-            score = 1.0 + DECAY * len(also)
+            score = 1.0 + REFERENCE_WEIGHT * len(also)
             if score < MIN_SCORE:
                 continue
             found.append((entity, candidate, score, also))
@@ -124,4 +125,4 @@ def format_yaml(found: list[ProposedPrerequisite]) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["MIN_SCORE", "ProposedPrerequisite", "suggest_prerequisites", "format_text", "format_yaml"]
+__all__ = ["REFERENCE_WEIGHT", "MIN_SCORE", "ProposedPrerequisite", "suggest_prerequisites", "format_text", "format_yaml"]

@@ -34,7 +34,7 @@ from typing import Iterable
 import networkx as nx
 
 from kbgen.graph import KBGraph
-from kbgen.reading.focus import plan_focused
+from kbgen.reading.focus import THRESHOLD, plan_focused
 from kbgen.reading.paths import ReadingPlan, topic_targets
 
 #: How many of a topic's most important entries its path leads to.
@@ -71,17 +71,17 @@ def plan_topic_path(g: KBGraph, topic_id: str, known: Iterable[str] = (), budget
 
 
 def plan_entries_path(g: KBGraph, entries: Iterable[str], known: Iterable[str] = (),
-                      budget: int | None = None) -> ReadingPlan:
+                      budget: int | None = None, threshold: float = THRESHOLD) -> ReadingPlan:
     """The focused path to ``entries``, without a first step that no later step needs (module docs)."""
     targets = list(dict.fromkeys(entries))
     known = list(known)
-    plan = plan_focused(g, targets, known, budget=budget)
+    plan = plan_focused(g, targets, known, budget=budget, threshold=threshold)
     while len(plan.steps) > 1:
         first = plan.steps[0]
         if any(r.needed_by for r in first.reasons) or first.id not in targets:
             break
         targets.remove(first.id)
-        plan = plan_focused(g, targets, known, budget=budget)
+        plan = plan_focused(g, targets, known, budget=budget, threshold=threshold)
     return plan
 
 

@@ -12,10 +12,11 @@ NAME = "next"
 ORDER = 21
 HELP = "suggest what to read next, by closeness to what you have read (and to a goal)"
 DESCRIPTION = (
-    "List unread entries whose curated prerequisites are all read, ranked by closeness to where "
-    "you have got to (a personalised PageRank from the read entries nothing else read builds on), "
-    "and to --goal T when given, then by how many entries they unlock; the figure printed is the "
-    "score they are sorted by. Each entry says why. With nothing read and no goal, it ranks by "
+    "List unread entries whose curated prerequisites are all read, ranked by closeness to what you "
+    "have read: how much of what an entry builds on you have read, counting most what you have got "
+    "to last (the read entries nothing else read builds on); with --goal T, also by how relevant it "
+    "is to T (as for T's reading path). Ties go to what it unlocks. The figure printed is the score "
+    "they are sorted by, and each entry says why. With nothing read and no goal, it ranks by "
     "importance: where to start."
 )
 

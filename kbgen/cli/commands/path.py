@@ -15,8 +15,9 @@ HELP = "plan a reading path to one or more targets, optionally split into sessio
 DESCRIPTION = (
     "List what to read before the targets, in topological order with ties broken by year and id, "
     "each with the reason it is there. By default the path is focused: the targets' curated "
-    "prerequisites (transitively) plus the cited ancestors whose relevance (a co-citation count "
-    "weighted by nearness to the targets) reaches 1, and the next best ancestors apart as optional "
+    "prerequisites (transitively) plus the cited ancestors whose relevance (how much of a walk down "
+    "the targets' references reaches them, weighted up for shared authors and similar titles; the "
+    "best has 1) is at least 0.2, and the next best ancestors apart as optional "
     "background; --budget keeps the best that fit. --complete lists every ancestor through "
     "prerequisites and citations, --hard-only the prerequisites alone. Entries already known, and "
     "what only they lead to, are left out. --topic T leads to the topic's key entries (its most "
@@ -47,6 +48,16 @@ def _duration(value: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _fraction(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {value!r}") from None
+    if not 0 < number <= 1:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 1, got {value!r}")
+    return number
+
+
 def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -72,6 +83,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--budget", type=_duration, metavar="TIME",
                         help="focused path: keep the most relevant cited ancestors that fit in TIME "
                              "(e.g. 10h, 90m, 1h30m) once the prerequisites are counted")
+    parser.add_argument("--threshold", type=_fraction, metavar="F",
+                        help="focused path: the relevance a cited ancestor needs, as a fraction of the most "
+                             "relevant one's (default 0.2; lower gives longer paths that go deeper)")
     parser.add_argument("--downstream", metavar="ID",
                         help="instead of a path, list the entries that build on ID, nearest first")
     parser.add_argument("--format", choices=FORMATS, default="text",
@@ -96,9 +110,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--format ics needs --start YYYY-MM-DD (the date of the first session)")
     if args.downstream and args.format not in ("text", "json"):
         raise UsageError("--downstream writes --format text or json")
-    if args.budget is not None and (args.complete or args.hard_only or args.downstream):
-        raise UsageError("--budget chooses among the cited ancestors of a focused path; "
-                         "give it without --complete, --hard-only or --downstream")
+    for name, value in (("--budget", args.budget), ("--threshold", args.threshold)):
+        if value is not None and (args.complete or args.hard_only or args.downstream):
+            raise UsageError(f"{name} chooses among the cited ancestors of a focused path; "
+                             "give it without --complete, --hard-only or --downstream")
     known = list(args.known)
     if args.known_file:
         known += _read_ids(args.known_file)
@@ -152,7 +167,7 @@ def _path(g, args: argparse.Namespace, known: list[str]) -> str:
 
 
 def _plan(g, args: argparse.Namespace, known: list[str]):
-    from kbgen.reading.focus import plan_focused
+    from kbgen.reading.focus import THRESHOLD, plan_focused
     from kbgen.reading.paths import plan_path, topic_targets
     from kbgen.reading.topicpath import plan_entries_path, topic_key_entries
 
@@ -162,9 +177,10 @@ def _plan(g, args: argparse.Namespace, known: list[str]):
             targets += topic_targets(g, topic)
         return plan_path(g, targets, known, hard_only=args.hard_only)
     entries = [e for topic in args.topic for e in topic_key_entries(g, topic)]
+    threshold = THRESHOLD if args.threshold is None else args.threshold
     if not targets:  # a topic's path drops a key entry that would start it needed by nothing
-        return plan_entries_path(g, entries, known, budget=args.budget)
-    return plan_focused(g, targets + entries, known, budget=args.budget)
+        return plan_entries_path(g, entries, known, budget=args.budget, threshold=threshold)
+    return plan_focused(g, targets + entries, known, budget=args.budget, threshold=threshold)
 
 
 def _downstream(g, entity_id: str, fmt: str) -> str:

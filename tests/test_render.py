@@ -117,8 +117,9 @@ def test_mark_as_read_button_on_paper_and_contributed_pages(fixture_site, fixtur
 def test_paper_pages_are_boosted_and_boilerplate_left_out_of_search(fixture_site):
     page = fixture_site["papers/beta.md"]
     assert page.startswith("---\ntitle: ") and "search:\n  boost: 2\n" in page
-    for heading in ("Read first", "Cites", "BibTeX"):
+    for heading in ("In reading paths", "Connections", "Related"):
         assert re.search(rf"^## {heading} \{{ #[a-z-]+ data-search-exclude=\"\" \}}$", page, re.M), heading
+    assert '<details class="kb-cite" data-search-exclude="" markdown>' in page  # the BibTeX
 
 
 def test_kb_json_is_the_graph(fixture_site, fixture_renderer):

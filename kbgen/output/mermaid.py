@@ -11,12 +11,12 @@ Labels are entity-coded (Mermaid reads ``#35;``-style codes in quoted
 labels), so quotes, brackets and angle brackets in a title cannot break out
 of a label.
 
->>> print(neighbourhood_chart(("vit", "ViT"), [("resnet", "ResNet", "read first")], [],
+>>> print(neighbourhood_chart(("vit", "ViT"), [("resnet", "ResNet", "prerequisite")], [],
 ...                           href={"resnet": "../resnet/"}.get), end="")
 flowchart LR
   n_vit["ViT"]
   n_resnet["ResNet"]
-  n_resnet -->|read first| n_vit
+  n_resnet --> n_vit
   click n_resnet href "../resnet/"
   classDef kbself stroke-width:3px;
   class n_vit kbself;
@@ -100,6 +100,10 @@ def _click(node: str, url: str | None) -> list[str]:
     return [f'  click {node} href "{_URL_SAFE.sub(lambda m: f"%{ord(m.group()):02X}", url)}"'] if url else []
 
 
+def _arrow(kind: str) -> str:
+    return "-->" if kind == "prerequisite" else "-.->"
+
+
 def path_chart(plan: ReadingPlan, g: KBGraph, *, label: Callable[[Step], str] | None = None,
                href: Callable[[str], str | None] | None = None) -> str:
     """A flowchart of the path's transitive reduction: only the edges that show the order.
@@ -122,8 +126,7 @@ def path_chart(plan: ReadingPlan, g: KBGraph, *, label: Callable[[Step], str] | 
         text = label(step) if label is not None else step.title + (f" ({step.year})" if step.year else "")
         lines.append(f'  {mermaid_id(step.id)}["{escape_mermaid(text)}"]')
     for u, v in sorted(reduced.edges, key=lambda e: (position[e[1]], position[e[0]])):
-        arrow = "-->" if g.ordering.edges[u, v]["kind"] == "prerequisite" else "-.->"
-        lines.append(f"  {mermaid_id(u)} {arrow} {mermaid_id(v)}")
+        lines.append(f"  {mermaid_id(u)} {_arrow(g.ordering.edges[u, v]['kind'])} {mermaid_id(v)}")
     if href is not None:
         for step in plan.steps:
             lines += _click(mermaid_id(step.id), href(step.id))
@@ -140,7 +143,9 @@ def neighbourhood_chart(centre: tuple[str, str], before: Sequence[tuple[str, str
     """A left-to-right flowchart: ``before`` entries point at ``centre``, which points at ``after``.
 
     ``centre`` is ``(id, text)``; ``before`` and ``after`` are ``(id, text,
-    edge text)``, in the order to draw them. An id in both is drawn once, before.
+    edge kind)``, in the order to draw them. An id in both is drawn once,
+    before. As in :func:`path_chart`, a prerequisite is a solid arrow and a
+    citation a dotted one: unlabelled edges keep the chart narrow enough to read.
     """
     centre_id = mermaid_id(centre[0])
     lines = ["flowchart LR", f'  {centre_id}["{escape_mermaid(centre[1])}"]']
@@ -156,12 +161,12 @@ def neighbourhood_chart(centre: tuple[str, str], before: Sequence[tuple[str, str
         lines.append(f'  {mermaid_id(entity_id)}["{escape_mermaid(text)}"]')
         return True
 
-    for entity_id, text, edge in before:
+    for entity_id, text, kind in before:
         if node(entity_id, text):
-            edges.append(f"  {mermaid_id(entity_id)} -->|{escape_mermaid(edge)}| {centre_id}")
-    for entity_id, text, edge in after:
+            edges.append(f"  {mermaid_id(entity_id)} {_arrow(kind)} {centre_id}")
+    for entity_id, text, kind in after:
         if node(entity_id, text):
-            edges.append(f"  {centre_id} -->|{escape_mermaid(edge)}| {mermaid_id(entity_id)}")
+            edges.append(f"  {centre_id} {_arrow(kind)} {mermaid_id(entity_id)}")
     lines += edges
     if href is not None:
         for entity_id in drawn:

@@ -60,9 +60,9 @@ class PaperPages:
         """A small Mermaid flowchart: the most relevant entries before this paper and after it."""
         if rows is None:
             rows = paper_connections(self.kb, self.refs, paper_id, self.graph.importance if self.graph else None)
-        before = [(r.id, self.node_text(r.id), "read first" if READ_FIRST in r.relations else "cited")
+        before = [(r.id, self.node_text(r.id), "prerequisite" if READ_FIRST in r.relations else "cites")
                   for r in rows if r.before][:DIAGRAM_LIMIT]
-        after = [(r.id, self.node_text(r.id), "builds on" if BUILDS_ON_THIS in r.relations else "cites")
+        after = [(r.id, self.node_text(r.id), "prerequisite" if BUILDS_ON_THIS in r.relations else "cites")
                  for r in rows if not r.before][:DIAGRAM_LIMIT]
         if not before and not after:
             return ""

@@ -250,3 +250,11 @@ def test_topic_paths_are_planned_at_one_call_site(renderer, monkeypatch):
     fresh = SiteRenderer(renderer.kb, renderer.graph, renderer.options, templates=read_templates())
     fresh.render_site()
     assert sorted(calls) == ["t", "v"]
+
+
+def test_the_printed_advice_fits_the_kind_of_site(tmp_path):
+    from kbgen.cli.commands.build import advice
+
+    assert advice(tmp_path, offline=True).startswith(f"open {tmp_path / 'index.html'}")
+    served = advice(tmp_path, offline=False)
+    assert "kbgen serve" in served and "--offline" in served and "open " not in served.split(";")[0]

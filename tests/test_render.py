@@ -205,13 +205,11 @@ def test_doctests():
         assert doctest.testmod(module).failed == 0
 
 
-def test_topic_paths_stay_within_the_topic_and_bounded(fixture_renderer, monkeypatch):
-    import kbgen.site.topic_pages as render
+def test_topic_paths_are_the_focused_paths_to_their_key_entries(fixture_renderer):
+    from kbgen.reading.topicpath import plan_topic_path
 
-    plan = fixture_renderer.topic_plan("vision")
-    assert [s.id for s in plan.steps] == ["alpha", "beta", "res"]  # no ancestors from other topics
-    monkeypatch.setattr(render, "TOPIC_PATH_LIMIT", 2)
-    plan = fixture_renderer.topic_plan("ml")
-    assert len(plan.steps) == 2
-    rank = fixture_renderer.graph.rank
-    assert [rank[s.id] for s in plan.steps] == sorted(rank[s.id] for s in plan.steps)
+    for topic_id in ("ml", "vision"):
+        plan = fixture_renderer.topic_plan(topic_id)
+        assert plan == plan_topic_path(fixture_renderer.graph, topic_id)
+        rank = fixture_renderer.graph.rank
+        assert [rank[s.id] for s in plan.steps] == sorted(rank[s.id] for s in plan.steps)

@@ -243,13 +243,11 @@ def test_default_start_is_a_monday_after_every_date(renderer):
         assert start.weekday() == 0 and 0 < (start - newest).days <= 7
 
 
-def test_topic_paths_are_planned_at_one_call_site(renderer, monkeypatch):
-    calls = []
-    original = type(renderer).members_plan
-    monkeypatch.setattr(type(renderer), "members_plan", lambda self, t: calls.append(t) or original(self, t))
-    fresh = SiteRenderer(renderer.kb, renderer.graph, renderer.options, templates=read_templates())
-    fresh.render_site()
-    assert sorted(calls) == ["t", "v"]
+def test_topic_pages_and_paths_show_the_topic_plan(renderer, site):
+    plan = renderer.topic_plans["v"]
+    assert f"A generated path through this topic: {len(plan.steps)} step" in site["topics/v.md"]
+    steps = re.findall(r'<li class="kb-step" data-id="([^"]*)"', site["topics/v/path.md"])
+    assert steps == [s.id for s in plan.steps]
 
 
 def test_the_printed_advice_fits_the_kind_of_site(tmp_path):

@@ -126,8 +126,8 @@ class PathPages:
             "reasons": self.step_reasons(uri, step),
             "target": any(r.kind == "target" for r in step.reasons),
         } for step in plan.steps]
-        optional = [self.link(uri, getattr(item, "id", item)) for item in (getattr(plan, "optional", None) or ())
-                    if self.kb.kind_of(getattr(item, "id", item))]
+        optional = [self.link(uri, item.id, "; ".join(r.text for r in item.reasons if r.kind == "optional"))
+                    for item in plan.optional if self.kb.kind_of(item.id)]
         sessions = plan_sessions(plan, self.options.session_minutes, self.options.sessions_start(self.kb))
         return {
             uri: self.render_template(

@@ -1,9 +1,8 @@
 """Topic pages, the topic index, and each topic's generated reading path.
 
-A topic's path is planned at one call site, :meth:`TopicPages.topic_plan`:
-today it is the topic's own entries in reading order (:func:`members_plan`);
-:func:`kbgen.reading.paths.plan_topic_path` (a focused path to the topic's
-key entries) takes its place with a one-line change there.
+A topic's path is planned at one call site, :meth:`TopicPages.topic_plan`,
+with :func:`kbgen.reading.topicpath.plan_topic_path` (a focused path to the
+topic's key entries).
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ from kbgen.site.layout import TOPIC_GROUP_ORDER
 from kbgen.site.links import Link
 from kbgen.site.urls import index_uri, page_uri, relative_link, site_root
 
-#: A topic's generated path lists at most this many entries (the most important).
-TOPIC_PATH_LIMIT = 100
 #: Steps of the topic's path listed on the topic page itself.
 TOPIC_PAGE_STEPS = 10
 
@@ -91,30 +88,14 @@ class TopicPages:
         return plans
 
     def topic_plan(self, topic_id: str):
-        """The generated reading path of a topic, or None (no graph, or nothing to read)."""
+        """The generated reading path of a topic, or None (no graph): the focused path to its key entries.
+
+        :func:`kbgen.reading.topicpath.plan_topic_path`: the topic's most
+        important entries and what they build on when it earns a place, never
+        the whole topic sorted by year (docs/paths.md).
+        """
         if self.graph is None:
             return None
-        # The one call site: kbgen.reading.paths.plan_topic_path(self.graph, topic_id) replaces this.
-        return self.members_plan(topic_id)
+        from kbgen.reading.topicpath import plan_topic_path
 
-    def members_plan(self, topic_id: str):
-        """The topic's own entries in the graph's reading order, or None when it has none.
-
-        The path holds the topic's own entities (with its subtopics'), at most
-        :data:`TOPIC_PATH_LIMIT` of them (the most important), in the graph's
-        global reading order, so every prerequisite among them comes first.
-        It does not pull in what they build on from other topics: with those,
-        every topic's path would grow with the whole knowledge base (pages and
-        downloads of size topics x papers); each step's page lists them.
-        """
-        from kbgen.reading.paths import topic_targets
-
-        targets = topic_targets(self.graph, topic_id)
-        if not targets:
-            return None
-        if len(targets) > TOPIC_PATH_LIMIT:
-            importance = self.graph.importance
-            targets = sorted(targets, key=lambda i: (-importance.get(i, 0.0), self.graph.sort_key(i)))
-            targets = targets[:TOPIC_PATH_LIMIT]
-        rank = self.graph.rank
-        return self.curated_plan(sorted(targets, key=rank.__getitem__), targets=targets)
+        return plan_topic_path(self.graph, topic_id)

@@ -178,6 +178,10 @@ def test_search_index_stays_small_per_paper(example):
     assert average <= INDEX_BUDGET
     boosted = [d for d in index["docs"] if d["location"] == "papers/vit/"]
     assert boosted and boosted[0].get("boost") == 2
+    # Each page's own entry holds its text (nothing before the h1 splits it off to the h1's anchor).
+    pages = {d["location"]: d for d in index["docs"] if "#" not in d["location"]}
+    for paper_id in kb.papers:
+        assert "Paper · " in pages[f"papers/{paper_id}/"]["text"], paper_id
 
 
 def test_nav_lists_index_pages_only(example):

@@ -166,10 +166,17 @@ def test_generated_pages_have_a_breadcrumb(site, uri, crumbs):
 
 @pytest.mark.parametrize("kind, entity_id, section_link", [
     ("summary", "vit", "[Summaries](index.md)"), ("concept", "attn", "[Concepts](index.md)")])
-def test_contributed_pages_have_a_breadcrumb_above_the_title(renderer, kind, entity_id, section_link):
+def test_contributed_pages_have_a_breadcrumb_below_the_title(renderer, kind, entity_id, section_link):
     section_dir = {"summary": "summaries", "concept": "concepts"}[kind]
     page = renderer.decorate(f"{section_dir}/{entity_id}.md", "# Its title\n\nText.\n")
-    assert page.index(section_link) < page.index("# Its title") < page.index("Text.")
+    # Below, not above: what comes before the h1 would be the page's own (empty) search entry.
+    assert page.startswith("# Its title\n") and page.index(section_link) < page.index("Text.")
+
+
+@pytest.mark.parametrize("uri", ["papers/vit.md", "topics/v.md", "topics/v/path.md", "paths/to-vit.md"])
+def test_generated_pages_start_with_their_title(site, uri):
+    body = site[uri].split("\n---\n", 1)[1].lstrip("\n")
+    assert body.startswith("# ")
 
 
 # -- diagrams -------------------------------------------------------------------------

@@ -75,7 +75,7 @@ class ContributedPages:
         title, body = split_title(markdown)
         heading = f"# {title}" if title is not None else f"# {escape_markdown(known[entity_id].title)}"
         crumb = self.breadcrumb(uri, kind, [(self.brief_name(kind, entity_id), None)])
-        return (f"{crumb}\n\n{heading}\n\n{self.render_header(kind, entity_id, uri)}\n{body.lstrip()}"
+        return (f"{heading}\n\n{crumb}\n\n{self.render_header(kind, entity_id, uri)}\n{body.lstrip()}"
                 f"\n\n{self.render_footer(kind, entity_id, uri)}")
 
     def render_home(self, markdown: str) -> str:

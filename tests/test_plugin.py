@@ -156,3 +156,49 @@ def test_serve_rebuilds_keep_one_plugin_and_no_old_knowledge_base(kb_root, tmp_p
         assert plugin.renderer is None
     assert len(plugins) == 1
     assert max(live) <= 1, live
+
+
+def test_session_start_may_be_a_yaml_date_or_unset(kb_root):
+    import datetime as dt
+
+    from kbgen.site.renderer import default_session_start
+
+    text = (kb_root / "mkdocs.yml").read_text()
+    (kb_root / "mkdocs.yml").write_text(text.replace('session_start: "2026-01-05"', "session_start: 2026-02-02"))
+    config = run_config(kb_root)
+    assert config.plugins["kbgen"].site_options(config).session_start == dt.date(2026, 2, 2)
+    (kb_root / "mkdocs.yml").write_text(text.replace('session_start: "2026-01-05"', ""))
+    config = run_config(kb_root)
+    plugin = config.plugins["kbgen"]
+    assert plugin.site_options(config).session_start is None
+    assert plugin.renderer.options.sessions_start(plugin.renderer.kb) == default_session_start(plugin.renderer.kb)
+
+
+def test_offline_urls_and_the_local_worker_shim(kb_root):
+    from kbgen.app.build import add_offline_plugin
+
+    config = load_config(config_file=str(kb_root / "mkdocs.yml"))
+    add_offline_plugin(config)
+    config = config.plugins.on_config(config)
+    assert config.use_directory_urls is False
+    assert config.extra["polyfills"] == [f"{ASSETS_URI}/vendor/iframe-worker/shim.js"]  # not the CDN's
+    assert config.plugins["kbgen"].renderer.options.directory_urls is False
+
+
+def test_a_page_outside_the_nav_marks_its_sections_index_while_it_renders(kb_root):
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+
+    config = run_config(kb_root)
+    files = config.plugins.on_files(get_files(config), config=config)
+    nav = get_navigation(files, config)
+    plugin = config.plugins["kbgen"]
+    index = next(p for p in nav.pages if p.file.src_uri == "papers/index.md")
+    page = Page(None, files.get_file_from_path("papers/alpha.md"), config)
+    plugin.on_page_context({}, page=page, config=config, nav=nav)
+    assert index.active
+    plugin.on_post_page("", page=page, config=config)
+    assert not index.active
+    home = next(p for p in nav.pages if p.file.src_uri == "index.md")
+    plugin.on_page_context({}, page=home, config=config, nav=nav)
+    assert not any(p.active for p in nav.pages)

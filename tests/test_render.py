@@ -117,8 +117,9 @@ def test_mark_as_read_button_on_paper_and_contributed_pages(fixture_site, fixtur
 def test_paper_pages_are_boosted_and_boilerplate_left_out_of_search(fixture_site):
     page = fixture_site["papers/beta.md"]
     assert page.startswith("---\ntitle: ") and "search:\n  boost: 2\n" in page
-    for heading in ("Read first", "Cites", "BibTeX"):
+    for heading in ("In reading paths", "Connections", "Related"):
         assert re.search(rf"^## {heading} \{{ #[a-z-]+ data-search-exclude=\"\" \}}$", page, re.M), heading
+    assert '<details class="kb-cite" data-search-exclude="" markdown>' in page  # the BibTeX
 
 
 def test_kb_json_is_the_graph(fixture_site, fixture_renderer):
@@ -204,13 +205,11 @@ def test_doctests():
         assert doctest.testmod(module).failed == 0
 
 
-def test_topic_paths_stay_within_the_topic_and_bounded(fixture_renderer, monkeypatch):
-    import kbgen.site.topic_pages as render
+def test_topic_paths_are_the_focused_paths_to_their_key_entries(fixture_renderer):
+    from kbgen.reading.topicpath import plan_topic_path
 
-    plan = fixture_renderer.topic_plan("vision")
-    assert [s.id for s in plan.steps] == ["alpha", "beta", "res"]  # no ancestors from other topics
-    monkeypatch.setattr(render, "TOPIC_PATH_LIMIT", 2)
-    plan = fixture_renderer.topic_plan("ml")
-    assert len(plan.steps) == 2
-    rank = fixture_renderer.graph.rank
-    assert [rank[s.id] for s in plan.steps] == sorted(rank[s.id] for s in plan.steps)
+    for topic_id in ("ml", "vision"):
+        plan = fixture_renderer.topic_plan(topic_id)
+        assert plan == plan_topic_path(fixture_renderer.graph, topic_id)
+        rank = fixture_renderer.graph.rank
+        assert [rank[s.id] for s in plan.steps] == sorted(rank[s.id] for s in plan.steps)

@@ -178,6 +178,10 @@ def test_search_index_stays_small_per_paper(example):
     assert average <= INDEX_BUDGET
     boosted = [d for d in index["docs"] if d["location"] == "papers/vit/"]
     assert boosted and boosted[0].get("boost") == 2
+    # Each page's own entry holds its text (nothing before the h1 splits it off to the h1's anchor).
+    pages = {d["location"]: d for d in index["docs"] if "#" not in d["location"]}
+    for paper_id in kb.papers:
+        assert "Paper · " in pages[f"papers/{paper_id}/"]["text"], paper_id
 
 
 def test_nav_lists_index_pages_only(example):
@@ -264,3 +268,73 @@ def test_a_script_in_a_title_is_shown_as_text(tmp_path):
     soup = BeautifulSoup((out / "site" / "papers" / "evil" / "index.html").read_text(), "html.parser")
     assert soup.find("h1").get_text().rstrip("¶") == title
     assert soup.title.get_text().startswith(title)
+
+
+# -- what a reader sees (issue 13) -------------------------------------------------
+
+
+def test_every_paper_page_links_out_and_lists_each_connection_once(example):
+    _, site, kb = example
+    for paper_id in kb.papers:
+        soup = BeautifulSoup((site / "papers" / paper_id / "index.html").read_text(), "html.parser")
+        out = [a["href"] for a in soup.select(".kb-meta__links a[href]") if a["href"].startswith("https://")]
+        assert out, f"{paper_id}: no link out"
+        heading = soup.find(id="connections")
+        if heading is None:
+            continue
+        hrefs = []
+        for element in heading.find_next_siblings():
+            if element.name in ("h2", "h3"):
+                break
+            hrefs += [a["href"] for a in element.select("li > a[href]")]
+        assert hrefs and len(hrefs) == len(set(hrefs)), f"{paper_id}: {hrefs}"
+
+
+def test_pages_outside_the_nav_mark_their_sections_tab(example):
+    _, site, _ = example
+    expected = {"papers/vit": "Papers", "summaries/vit": "Summaries", "paths/classic-cnns": "Reading paths",
+                "topics/transformers": "Topics", "topics/deep-learning/path": "Topics", "papers": "Papers"}
+    for page, tab in expected.items():
+        soup = BeautifulSoup((site / page / "index.html").read_text(), "html.parser")
+        active = [li.get_text(" ", strip=True) for li in soup.select("li.md-tabs__item--active")]
+        assert active == [tab], (page, active)
+        if page != "papers":
+            crumb = soup.select_one("article nav.kb-breadcrumb")
+            assert crumb is not None and crumb.find("a").get_text() == (tab if page != "paths/classic-cnns"
+                                                                        else "Reading paths"), page
+
+
+def test_the_site_follows_the_umask_not_the_private_temporary_directory(example, tmp_path):
+    _, site, _ = example
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    expected = probe.stat().st_mode & 0o777  # what any new folder of this process gets
+    assert site.stat().st_mode & 0o777 == expected != 0o700
+
+
+def test_offline_build_opens_from_disk_and_is_world_readable(tmp_path):
+    """kbgen build --offline under umask 022: .html pages, no link to a folder, local search, 0755/0644."""
+    import os
+
+    root = copy_kb(REPO, tmp_path / "kb")
+    proc = subprocess.run([sys.executable, "-m", "kbgen", "build", "--root", str(root), "--offline", "--strict"],
+                          capture_output=True, text=True, timeout=600, preexec_fn=lambda: os.umask(0o022))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert f"open {root / 'site' / 'index.html'}" in proc.stderr
+    site = root / "site"
+    assert (site / "papers" / "vit.html").is_file() and not (site / "papers" / "vit").exists()
+    assert (site / "search" / "search_index.js").is_file()
+    assert '"url":"papers/vit.html"' in (site / "kb.json").read_text()
+    for rel, path in html_pages(site).items():
+        if rel == "404.html":
+            continue  # only a web server shows it, from any depth: its links start at the root
+        soup = BeautifulSoup(path.read_text(), "html.parser")
+        for a in soup.find_all("a", href=True):
+            parts = urlsplit(a["href"])
+            if not parts.scheme and parts.path:
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path)))
+                assert (site / target).is_file(), (rel, a["href"])  # a file, never a directory listing
+        for script in soup.find_all("script", src=True):
+            assert not urlsplit(script["src"]).scheme, (rel, script["src"])
+    modes = {(p.is_dir(), p.stat().st_mode & 0o777) for p in [site, *site.rglob("*")]}
+    assert modes == {(True, 0o755), (False, 0o644)}

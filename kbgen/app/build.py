@@ -1,4 +1,16 @@
-"""``kbgen build``: the site built by MkDocs into a temporary directory and swapped in on success."""
+"""``kbgen build``: the site built by MkDocs into a temporary directory and swapped in on success.
+
+MkDocs builds into a fresh folder *inside* the temporary directory, which it
+creates itself, so the site's folders and files get the usual permissions
+(0755 and 0644 under the common umask 022) rather than the temporary
+directory's private 0700, which a web server running as another user could
+not read.
+
+``offline`` adds Material's ``offline`` plugin: directory URLs are turned off
+(``papers/vit.html``) and the search index is inlined as a script, so the
+site works opened from disk (``file://``) and can be zipped for readers with
+no server.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +23,19 @@ from kbgen.app.mkdocs_config import SiteError, config_path, load_mkdocs_config
 from kbgen.io.atomic import make_temp_dir, remove_tree, replace_directory
 from kbgen.site.export import PLUGIN_NAME
 
+#: Material for MkDocs' plugin that makes a site work from disk.
+OFFLINE_PLUGIN = "material/offline"
+
 
 @dataclass
 class BuildResult:
     site_dir: Path
     seconds: float
+    offline: bool = False
 
 
 def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
-               loaded: Loaded | None = None) -> BuildResult:
+               loaded: Loaded | None = None, offline: bool = False) -> BuildResult:
     """Build the site of ``root`` into ``site_dir`` (default: mkdocs.yml's), atomically.
 
     ``loaded`` is the knowledge base the caller already loaded (and checked);
@@ -37,8 +53,11 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
     if target == Path(probe.docs_dir).resolve() or target in Path(probe.docs_dir).resolve().parents:
         raise SiteError(f"site_dir {target} would contain the docs dir; choose another --site-dir")
     temp = make_temp_dir(target, "building")
+    built = temp / "site"  # made by MkDocs, with ordinary permissions (temp itself is 0700)
     try:
-        config = load_mkdocs_config(config_file, site_dir=str(temp), strict=strict)
+        config = load_mkdocs_config(config_file, site_dir=str(built), strict=strict)
+        if offline:
+            add_offline_plugin(config)
         plugin = config.plugins.get(PLUGIN_NAME)
         if plugin is not None and loaded is not None:
             plugin.preload(loaded)
@@ -49,5 +68,22 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
     except BaseException:
         remove_tree(temp)
         raise
-    replace_directory(temp, target)
-    return BuildResult(target, time.perf_counter() - started)
+    try:
+        replace_directory(built, target)
+    finally:
+        remove_tree(temp)
+    return BuildResult(target, time.perf_counter() - started, offline or OFFLINE_PLUGIN in config.plugins
+                       or "offline" in config.plugins)
+
+
+def add_offline_plugin(config) -> None:
+    """Add Material's offline plugin to a loaded config, unless mkdocs.yml lists it already."""
+    if OFFLINE_PLUGIN in config.plugins or "offline" in config.plugins:
+        return
+    from material.plugins.offline.plugin import OfflinePlugin
+
+    plugin = OfflinePlugin()
+    errors, warnings = plugin.load_config({})
+    if errors:
+        raise SiteError(f"the offline plugin's configuration: {errors}")
+    config.plugins[OFFLINE_PLUGIN] = plugin

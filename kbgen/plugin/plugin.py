@@ -14,6 +14,10 @@
   adds the home page's counts, newest summaries and featured paths.
 - ``on_page_content`` passes the HTML of every contributor-written page
   through the allowlist sanitiser (:mod:`kbgen.site.sanitize`).
+- ``on_page_context`` marks the tab of the section a page belongs to (a paper
+  page is under Papers) while the page is rendered, since pages reached from
+  the index pages are not in the nav and so would mark no tab;
+  ``on_post_page`` clears the mark.
 - ``on_serve`` watches ``papers.yaml`` (the content is MkDocs' docs_dir).
 """
 
@@ -28,17 +32,21 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from kbgen.core.diagnostics import format_text
 from kbgen.site.layout import SOURCE_SUFFIXES, default_nav, extra_css, extra_javascript, nav_uris
 from kbgen.site.renderer import SiteOptions
-from kbgen.site.urls import HOME_URI
+from kbgen.site.urls import ASSETS_URI, HOME_URI, section_index_uri
+
+#: The vendored shim that lets search run its worker over file:// (Material's offline plugin needs one).
+OFFLINE_SHIM = f"{ASSETS_URI}/vendor/iframe-worker/shim.js"
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
     from kbgen.app.load import Loaded
@@ -56,8 +64,11 @@ class KbgenConfig(base.Config):
     related_k = opt.Type(int, default=5)
     #: Minutes per reading session in the paths' .ics calendars.
     session_minutes = opt.Type(int, default=90)
-    #: First session date of the paths' calendars (YYYY-MM-DD); default: the Monday after the build.
-    session_start = opt.Optional(opt.Type(str))
+    #: First session date of the paths' calendars (YYYY-MM-DD). Unset: a date taken from the
+    #: knowledge base, never from the clock, so the same input builds the same calendars: the Monday
+    #: after the newest ``date`` of a summary, concept, story or resource, else the Monday after
+    #: 1 January of the year after the newest paper (:func:`kbgen.site.renderer.default_session_start`).
+    session_start = opt.Optional(opt.Type((str, dt.date)))
 
 
 class KbgenPlugin(BasePlugin[KbgenConfig]):
@@ -69,6 +80,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.renderer: SiteRenderer | None = None
         self.input_files: list[Path] = []
         self._preloaded: Loaded | None = None
+        self._stand_in: Page | None = None  # the nav page marked active for the page being rendered
 
     def preload(self, loaded: Loaded) -> None:
         """Use ``loaded`` for the next build instead of loading the root again (``kbgen build``)."""
@@ -77,6 +89,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance across ``serve`` rebuilds."""
 
+    # After the other plugins' on_config: Material's offline plugin turns off
+    # directory URLs there, and the pages' own URLs (kb.json, diagram links) follow.
+    @event_priority(-50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         from kbgen.app.load import UnreadableRoot, load
         from kbgen.app.sitebuild import make_renderer
@@ -99,19 +114,27 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         config.extra_javascript[:0] = extra_javascript()
         if config.nav is None:
             config.nav = default_nav()
+        polyfills = config.extra.get("polyfills")
+        if polyfills:
+            # The offline plugin adds its file:// worker shim from a CDN; the site uses its own copy.
+            config.extra["polyfills"] = [OFFLINE_SHIM if "iframe-worker" in str(p) and "://" in str(p) else p
+                                         for p in polyfills]
         return config
 
     def site_options(self, config: MkDocsConfig) -> SiteOptions:
         """The rendering choices of this plugin's options and of mkdocs.yml."""
-        start = None
-        if self.config.session_start:
+        start = self.config.session_start
+        if isinstance(start, dt.datetime):
+            start = start.date()
+        elif isinstance(start, str):
             try:
-                start = dt.date.fromisoformat(self.config.session_start)
+                start = dt.date.fromisoformat(start.strip())
             except ValueError:
                 raise PluginError(f"kbgen: session_start {self.config.session_start!r} is not a date "
                                   "like 2026-01-05") from None
         return SiteOptions(site_url=config.site_url, related_k=self.config.related_k,
-                           session_minutes=self.config.session_minutes, session_start=start)
+                           session_minutes=self.config.session_minutes, session_start=start or None,
+                           directory_urls=bool(config.use_directory_urls))
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         from kbgen.app.sitebuild import generated_files
@@ -150,6 +173,22 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         from kbgen.site.sanitize import sanitize_html
 
         return sanitize_html(html_text)
+
+    def on_page_context(self, context: dict, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+        if page.parent is None and page not in nav.pages:
+            # Not in the nav (a paper page): its section's index page stands in, so its tab is marked.
+            wanted = section_index_uri(page.file.src_uri)
+            index = next((p for p in nav.pages if p.file.src_uri == wanted), None) if wanted else None
+            if index is not None and index is not page:
+                index.active = True
+                self._stand_in = index
+        return context
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self._stand_in is not None:
+            self._stand_in.active = False
+            self._stand_in = None
+        return None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         docs_dir = Path(config.docs_dir).resolve()

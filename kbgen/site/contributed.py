@@ -6,7 +6,15 @@ from kbgen.core.kinds import KINDS
 from kbgen.site.escaping import escape_markdown
 from kbgen.site.layout import HOME_COUNT_ORDER, HOME_MARKER, contributed_kinds
 from kbgen.site.links import Link, split_title
-from kbgen.site.urls import FEED_URI, HOME_URI, index_uri, page_uri, relative_link
+from kbgen.site.urls import (
+    FEED_URI,
+    HOME_URI,
+    PAPER_SEARCH_LABEL,
+    index_uri,
+    page_uri,
+    paper_search_url,
+    relative_link,
+)
 
 
 class ContributedPages:
@@ -36,6 +44,9 @@ class ContributedPages:
             paper_link=self.link(uri, paper.id) if paper is not None and kind != "paper" else None,
             topics=self.topic_links(uri, entity.topics),
             read_id=paper.id if kind == "summary" and paper is not None else entity_id,
+            bibtex=self.render_bibtex([entity_id]).rstrip() if kind == "paper" else "",
+            search_label=PAPER_SEARCH_LABEL,
+            search_href=paper_search_url(entity.title) if kind == "paper" else "",
         )
 
     def render_footer(self, kind: str, entity_id: str, uri: str) -> str:
@@ -48,6 +59,7 @@ class ContributedPages:
             read_first=self.links(uri, entity.prerequisites),
             read_next=read_next,
             paper=self.link(uri, paper) if paper and paper in self.kb.papers else None,
+            in_paths=[] if kind == "summary" else self.paths_including(uri, entity_id),
         )
 
     def decorate(self, uri: str, markdown: str) -> str | None:
@@ -62,7 +74,8 @@ class ContributedPages:
             return None
         title, body = split_title(markdown)
         heading = f"# {title}" if title is not None else f"# {escape_markdown(known[entity_id].title)}"
-        return (f"{heading}\n\n{self.render_header(kind, entity_id, uri)}\n{body.lstrip()}"
+        crumb = self.breadcrumb(uri, kind, [(self.brief_name(kind, entity_id), None)])
+        return (f"{heading}\n\n{crumb}\n\n{self.render_header(kind, entity_id, uri)}\n{body.lstrip()}"
                 f"\n\n{self.render_footer(kind, entity_id, uri)}")
 
     def render_home(self, markdown: str) -> str:

@@ -6,13 +6,16 @@ from typing import Any, Iterable
 
 from markupsafe import Markup
 
-from kbgen.output.mermaid import mermaid_label
+from kbgen.output.mermaid import neighbourhood_chart, node_text
+from kbgen.site.connections import BUILDS_ON_THIS, READ_FIRST, Connection, paper_connections
 from kbgen.site.crossrefs import _sort_key
 from kbgen.site.links import Link
 from kbgen.site.urls import index_uri, page_uri, relative_link
 
 #: How many neighbours the small diagram on a paper page shows at most, per direction.
 DIAGRAM_LIMIT = 6
+#: Connections listed before "Show all".
+CONNECTIONS_SHOWN = 8
 
 
 class PaperPages:
@@ -21,20 +24,22 @@ class PaperPages:
     def render_paper(self, paper_id: str) -> str:
         uri = page_uri("paper", paper_id)
         paper = self.kb.papers[paper_id]
+        rows = paper_connections(self.kb, self.refs, paper_id, self.graph.importance if self.graph else None)
+        connections = [self.link(uri, row.id, ", ".join(row.relations)) for row in rows]
         return self.render_template(
             "paper.md.j2",
             paper=paper,
+            page_title=self.link(uri, paper_id).label,
+            breadcrumb=self.breadcrumb(uri, "paper", [(self.brief_name("paper", paper_id), None)]),
             header=Markup(self.render_header("paper", paper_id, uri)),
-            bibtex=self.render_bibtex([paper_id]).rstrip(),
             summaries=[Link(s.id, s.title, relative_link(uri, page_uri("summary", s.id)), "summary")
                        for s in self.kb.summaries_of(paper_id)],
             stories=self.links(uri, self.refs.stories_of.get(paper_id, ())),
-            read_first=self.links(uri, paper.prerequisites),
-            cites=self.links(uri, sorted(paper.cites, key=lambda i: _sort_key(self.kb, i))),
-            cited_by=self.links(uri, self.refs.cited_by.get(paper_id, ())),
-            builds_on=self.links(uri, self.refs.needed_by.get(paper_id, ())),
+            in_paths=self.paths_including(uri, paper_id),
+            shown=connections[:CONNECTIONS_SHOWN],
+            more=connections[CONNECTIONS_SHOWN:],
             related=self.related_links(uri, paper_id),
-            diagram=self.render_neighbourhood(paper_id),
+            diagram=self.render_neighbourhood(uri, paper_id, rows),
         )
 
     def related_links(self, from_uri: str, paper_id: str) -> list[Link]:
@@ -45,34 +50,27 @@ class PaperPages:
                 out.append(self.link(from_uri, item.id, reasons))
         return out
 
-    def render_neighbourhood(self, paper_id: str) -> str:
-        """A small Mermaid flowchart: what to read before this paper and what builds on it."""
-        paper = self.kb.papers[paper_id]
-        before = list(dict.fromkeys([*paper.prerequisites, *paper.cites]))[:DIAGRAM_LIMIT]
-        after = list(dict.fromkeys([*self.refs.needed_by.get(paper_id, ()),
-                                    *self.refs.cited_by.get(paper_id, ())]))[:DIAGRAM_LIMIT]
+    def node_text(self, entity_id: str) -> str:
+        """What a diagram node says for an entry: its short name (or shortened title), and year."""
+        year = self.kb.year_of(entity_id)
+        text = node_text(self.short_of(entity_id), self.kb.title_of(entity_id))
+        return f"{text} ({year})" if year else text
+
+    def render_neighbourhood(self, uri: str, paper_id: str, rows: list[Connection] | None = None) -> str:
+        """A small Mermaid flowchart: the most relevant entries before this paper and after it."""
+        if rows is None:
+            rows = paper_connections(self.kb, self.refs, paper_id, self.graph.importance if self.graph else None)
+        before = [(r.id, self.node_text(r.id), "prerequisite" if READ_FIRST in r.relations else "cites")
+                  for r in rows if r.before][:DIAGRAM_LIMIT]
+        after = [(r.id, self.node_text(r.id), "prerequisite" if BUILDS_ON_THIS in r.relations else "cites")
+                 for r in rows if not r.before][:DIAGRAM_LIMIT]
         if not before and not after:
             return ""
-        names = {paper_id: "n0"}
-        lines = ["flowchart LR"]
 
-        def node(entity_id: str) -> str:
-            if entity_id not in names:
-                names[entity_id] = f"n{len(names)}"
-                label = mermaid_label(self.kb.title_of(entity_id), self.kb.year_of(entity_id))
-                lines.append(f"  {names[entity_id]}[\"{label}\"]")
-            return names[entity_id]
+        def href(entity_id: str) -> str:
+            return self.url_to(uri, self.kb.kind_of(entity_id) or "paper", entity_id)
 
-        lines.append(f"  n0[\"{mermaid_label(paper.title, paper.year)}\"]:::kbself")
-        for other in before:
-            kind = "prerequisite" if other in paper.prerequisites else "cites"
-            lines.append(f"  {node(other)} -->|{'read first' if kind == 'prerequisite' else 'cited'}| n0")
-        for other in after:
-            entity = self.kb.entity(other)
-            kind = "read first" if paper_id in entity.prerequisites else "cited"
-            lines.append(f"  n0 -->|{kind}| {node(other)}")
-        lines.append("  classDef kbself stroke-width:3px")
-        return "\n".join(lines)
+        return neighbourhood_chart((paper_id, self.node_text(paper_id)), before, after, href=href).rstrip("\n")
 
     def render_bibtex(self, paper_ids: Iterable[str]) -> str:
         from kbgen.output.bibtex import format_bibtex

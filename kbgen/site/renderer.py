@@ -23,11 +23,14 @@ import datetime as _dt
 import json
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
+
+from markupsafe import Markup
 
 from kbgen.core.kb import KnowledgeBase
 from kbgen.core.kinds import KINDS
 from kbgen.output.feed import render_feed
+from kbgen.output.mermaid import shorten
 from kbgen.site.contributed import ContributedPages
 from kbgen.site.crossrefs import CrossRefs
 from kbgen.site.environment import build_environment
@@ -44,8 +47,12 @@ from kbgen.site.urls import (
     page_uri,
     page_url,
     relative_link,
+    site_root,
+    url_between,
 )
 
+#: Longest title a breadcrumb shows, in characters (a short name is shown instead when there is one).
+BREADCRUMB_LIMIT = 48
 #: Section index pages generated for contributed pages (unless the content has its own).
 SECTION_INDEX_ORDER = ("concept", "story", "resource", "summary")
 
@@ -60,14 +67,44 @@ class SiteOptions:
     home_items: int = 5
     #: Length of one reading session in a path's .ics calendar, in minutes.
     session_minutes: int = 90
-    #: First session of a path's calendar; ``None``: the Monday after the build.
+    #: First session of a path's calendar; ``None``: :func:`default_session_start`.
     session_start: _dt.date | None = None
+    #: MkDocs' ``use_directory_urls``: ``papers/vit/`` (True) or ``papers/vit.html`` (False, offline).
+    directory_urls: bool = True
 
-    def sessions_start(self) -> _dt.date:
-        if self.session_start is not None:
-            return self.session_start
-        today = _dt.date.today()
-        return today + _dt.timedelta(days=7 - today.weekday())
+    def sessions_start(self, kb: KnowledgeBase) -> _dt.date:
+        """The first session's date: ``session_start``, or one the knowledge base fixes."""
+        return self.session_start if self.session_start is not None else default_session_start(kb)
+
+
+#: First session when the knowledge base records no date at all (a Monday).
+FALLBACK_SESSION_START = _dt.date(2000, 1, 3)
+
+
+def default_session_start(kb: KnowledgeBase) -> _dt.date:
+    """The first session when none is configured: a date taken from the knowledge base, never from the clock.
+
+    The Monday after the newest ``date`` of a summary, concept, story or
+    resource; without one, the Monday after 1 January of the year after the
+    newest paper; without either, :data:`FALLBACK_SESSION_START`. The same
+    input therefore builds the same calendars, whenever it is built.
+
+    >>> from kbgen.core.models import Paper
+    >>> default_session_start(KnowledgeBase(papers={"a": Paper(id="a", title="A", year=2020)}))
+    datetime.date(2021, 1, 4)
+    >>> default_session_start(KnowledgeBase())
+    datetime.date(2000, 1, 3)
+    """
+    dates = [page.date for table in (kb.summaries, kb.concepts, kb.stories, kb.resources)
+             for page in table.values() if page.date is not None]
+    if dates:
+        newest = max(dates)
+    else:
+        years = [paper.year for paper in kb.papers.values() if paper.year]
+        if not years:
+            return FALLBACK_SESSION_START
+        newest = _dt.date(max(years) + 1, 1, 1)
+    return newest + _dt.timedelta(days=7 - newest.weekday())
 
 
 class SiteRenderer(PaperPages, TopicPages, PathPages, ContributedPages):
@@ -90,7 +127,26 @@ class SiteRenderer(PaperPages, TopicPages, PathPages, ContributedPages):
     def link(self, from_uri: str, entity_id: str, note: str = "") -> Link:
         kind = self.kb.kind_of(entity_id) or "paper"
         return Link(entity_id, self.kb.title_of(entity_id), relative_link(from_uri, page_uri(kind, entity_id)),
-                    kind, self.kb.year_of(entity_id), note)
+                    kind, self.kb.year_of(entity_id), note, self.short_of(entity_id))
+
+    def brief_name(self, kind: str, entity_id: str) -> str:
+        """An entry's name where space is short (a breadcrumb): its short name, or its title cut short."""
+        entry = self.kb.table(kind).get(entity_id)
+        title = getattr(entry, "title", None) or getattr(entry, "name", None) or entity_id
+        return getattr(entry, "short", None) or shorten(title, BREADCRUMB_LIMIT)
+
+    def breadcrumb(self, uri: str, kind: str, trail: Sequence[tuple[str, str | None]]) -> Markup:
+        """Section › ... › page above a page's title; ``trail`` is ``(text, href or None)`` after the section."""
+        crumbs = [(KINDS[kind].label_plural, relative_link(uri, index_uri(kind))), *trail]
+        return Markup(self.render_template("breadcrumb.md.j2", crumbs=crumbs).rstrip("\n"))
+
+    def short_of(self, entity_id: str) -> str | None:
+        """The short name of a paper or concept (``ViT``), or None."""
+        return getattr(self.kb.entity(entity_id), "short", None) or None
+
+    def url_to(self, from_uri: str, kind: str, entity_id: str) -> str:
+        """A browser URL (not a ``.md`` link) from one page to an entry's page, for Mermaid links."""
+        return url_between(from_uri, page_uri(kind, entity_id), self.options.directory_urls)
 
     def links(self, from_uri: str, ids: Iterable[str]) -> list[Link]:
         return [self.link(from_uri, i) for i in ids if self.kb.kind_of(i)]
@@ -123,16 +179,21 @@ class SiteRenderer(PaperPages, TopicPages, PathPages, ContributedPages):
             files[index_uri(kind)] = self.render_section_index(kind, KINDS[kind].label_plural)
         if self.graph is not None:
             files.update(self.render_paths())
-            files[GRAPH_URI] = self.render_template("graph.md.j2")
+            files[GRAPH_URI] = self.render_template(
+                "graph.md.j2", site_root=site_root(GRAPH_URI, self.options.directory_urls))
             files[KB_JSON_URI] = self.render_kb_json()
         files[REFERENCES_URI] = self.render_references()
-        files[FEED_URI] = render_feed(self.kb, self.options.site_url, page_url, FEED_URI)
+        files[FEED_URI] = render_feed(self.kb, self.options.site_url, self.page_url, FEED_URI)
         return files
+
+    def page_url(self, kind: str, entity_id: str) -> str:
+        """An entry's URL relative to the site's root, as this site's URLs are made."""
+        return page_url(kind, entity_id, self.options.directory_urls)
 
     def render_kb_json(self) -> str:
         from kbgen.graph import graph_to_json
 
-        return json.dumps(graph_to_json(self.graph, url_of=page_url), ensure_ascii=False,
+        return json.dumps(graph_to_json(self.graph, url_of=self.page_url), ensure_ascii=False,
                           separators=(",", ":")) + "\n"
 
 

@@ -1,4 +1,9 @@
-"""Topic pages, the topic index, and each topic's generated reading path."""
+"""Topic pages, the topic index, and each topic's generated reading path.
+
+A topic's path is planned at one call site, :meth:`TopicPages.topic_plan`,
+with :func:`kbgen.reading.topicpath.plan_topic_path` (a focused path to the
+topic's key entries).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,10 @@ from kbgen.core.kinds import KINDS
 from kbgen.site.crossrefs import _sort_key
 from kbgen.site.layout import TOPIC_GROUP_ORDER
 from kbgen.site.links import Link
-from kbgen.site.urls import index_uri, page_uri, relative_link
+from kbgen.site.urls import index_uri, page_uri, relative_link, site_root
 
-#: A topic's generated path lists at most this many entries (the most important).
-TOPIC_PATH_LIMIT = 100
+#: Steps of the topic's path listed on the topic page itself.
+TOPIC_PAGE_STEPS = 10
 
 
 class TopicPages:
@@ -49,14 +54,28 @@ class TopicPages:
                 items = self.links(uri, sorted(ids, key=lambda i: _sort_key(self.kb, i)))
             if items:
                 groups.append((title, items))
-        parent = self.topic_links(uri, [topic.parent]) if topic.parent else []
+        parent = self.topic_links(uri, [topic.parent]) if topic.parent in self.kb.topics else []
         plan = self.topic_plans.get(topic_id)
+        first_steps = [self.link(uri, step.id) for step in plan.steps[:TOPIC_PAGE_STEPS]] if plan else []
         return self.render_template(
             "topic.md.j2", topic=topic, parent=parent[0] if parent else None,
+            breadcrumb=self.breadcrumb(uri, "topic", self.topic_trail(uri, topic_id, current=True)),
             subtopics=self.topic_links(uri, sorted(self.refs.children.get(topic_id, ()))),
-            groups=groups, plan=plan,
+            groups=groups, plan=plan, first_steps=first_steps,
             path_href=relative_link(uri, page_uri("topic-path", topic_id)) if plan else "",
+            site_root=site_root(uri, self.options.directory_urls),
         )
+
+    def topic_trail(self, uri: str, topic_id: str, current: bool = False) -> list[tuple[str, str | None]]:
+        """The topic's ancestors and the topic as breadcrumbs (the topic unlinked when it is the page)."""
+        chain, seen = [topic_id], {topic_id}
+        while (parent := self.kb.topics[chain[-1]].parent) in self.kb.topics and parent not in seen:
+            chain.append(parent)
+            seen.add(parent)
+        trail = [(self.kb.topics[t].name, relative_link(uri, page_uri("topic", t))) for t in reversed(chain)]
+        if current:
+            trail[-1] = (trail[-1][0], None)
+        return trail
 
     @cached_property
     def topic_plans(self) -> dict[str, Any]:
@@ -64,30 +83,19 @@ class TopicPages:
         plans = {}
         for topic_id in self.kb.topics:
             plan = self.topic_plan(topic_id)
-            if plan is not None:
+            if plan is not None and plan.steps:
                 plans[topic_id] = plan
         return plans
 
     def topic_plan(self, topic_id: str):
-        """The generated reading path of a topic, or None (no graph, or nothing to read).
+        """The generated reading path of a topic, or None (no graph): the focused path to its key entries.
 
-        The path holds the topic's own entities (with its subtopics'), at most
-        :data:`TOPIC_PATH_LIMIT` of them (the most important), in the graph's
-        global reading order, so every prerequisite among them comes first.
-        It does not pull in what they build on from other topics: with those,
-        every topic's path would grow with the whole knowledge base (pages and
-        downloads of size topics x papers); each step's page lists them.
+        :func:`kbgen.reading.topicpath.plan_topic_path`: the topic's most
+        important entries and what they build on when it earns a place, never
+        the whole topic sorted by year (docs/paths.md).
         """
         if self.graph is None:
             return None
-        from kbgen.reading.paths import topic_targets
+        from kbgen.reading.topicpath import plan_topic_path
 
-        targets = topic_targets(self.graph, topic_id)
-        if not targets:
-            return None
-        if len(targets) > TOPIC_PATH_LIMIT:
-            importance = self.graph.importance
-            targets = sorted(targets, key=lambda i: (-importance.get(i, 0.0), self.graph.sort_key(i)))
-            targets = targets[:TOPIC_PATH_LIMIT]
-        rank = self.graph.rank
-        return self.curated_plan(sorted(targets, key=rank.__getitem__), targets=targets)
+        return plan_topic_path(self.graph, topic_id)

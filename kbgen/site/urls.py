@@ -16,8 +16,13 @@ source URI                         URL
 A topic's path lives under the topic, not under ``/paths/``, so a curated
 path may take any id without clashing with a generated one.
 
+With ``use_directory_urls: false`` (the offline build) the same page is
+``papers/vit.html``; functions that return URLs take ``directory_urls``.
+
 >>> page_uri("paper", "vit"), page_url("topic", "transformers"), page_uri("topic-path", "x")
 ('papers/vit.md', 'topics/transformers/', 'topics/x/path.md')
+>>> page_url("paper", "vit", directory_urls=False)
+'papers/vit.html'
 >>> relative_link("papers/vit.md", "topics/transformers.md")
 '../topics/transformers.md'
 """
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from urllib.parse import quote
 
 from kbgen.core.kinds import KINDS
 
@@ -36,6 +42,10 @@ REFERENCES_URI = "references.bib"
 FEED_URI = "feed.xml"
 #: Where kbgen's CSS, scripts and vendored libraries live on the site.
 ASSETS_URI = "assets/kbgen"
+#: Where a paper with no arXiv id, DOI, URL or PDF is looked up by its title (a search, labelled as one).
+PAPER_SEARCH_URL = "https://www.semanticscholar.org/search?q={query}"
+#: The button of that link: it says that it is a search, not the paper.
+PAPER_SEARCH_LABEL = "Search for it on Semantic Scholar"
 
 
 def page_uri(kind: str, entity_id: str) -> str:
@@ -45,9 +55,9 @@ def page_uri(kind: str, entity_id: str) -> str:
     return f"{KINDS[kind].section}/{entity_id}.md"
 
 
-def page_url(kind: str, entity_id: str) -> str:
+def page_url(kind: str, entity_id: str, directory_urls: bool = True) -> str:
     """The site URL, relative to the site's root, of an entry's page."""
-    return page_uri(kind, entity_id)[: -len(".md")] + "/"
+    return uri_to_url(page_uri(kind, entity_id), directory_urls)
 
 
 def index_uri(kind: str) -> str:
@@ -55,18 +65,69 @@ def index_uri(kind: str) -> str:
     return f"{KINDS[kind].section}/index.md"
 
 
-def uri_to_url(uri: str) -> str:
+def uri_to_url(uri: str, directory_urls: bool = True) -> str:
     """The site URL of a docs-dir URI (``papers/index.md`` -> ``papers/``, ``index.md`` -> ``""``).
 
     >>> uri_to_url("papers/index.md"), uri_to_url("graph.md"), uri_to_url("kb.json")
     ('papers/', 'graph/', 'kb.json')
+    >>> uri_to_url("papers/index.md", False), uri_to_url("graph.md", False)
+    ('papers/index.html', 'graph.html')
     """
     if not uri.endswith(".md"):
         return uri
     stem = uri[: -len(".md")]
+    if not directory_urls:
+        return stem + ".html"
     if stem == "index" or stem.endswith("/index"):
         return stem[: -len("index")]
     return stem + "/"
+
+
+def url_between(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
+    """The relative URL from one page to another, as a browser resolves it (not a ``.md`` link).
+
+    For text MkDocs does not rewrite, such as a Mermaid ``click`` line.
+
+    >>> url_between("papers/vit.md", "papers/resnet.md"), url_between("papers/vit.md", "papers/resnet.md", False)
+    ('../resnet/', 'resnet.html')
+    >>> url_between("topics/x/path.md", "concepts/adam.md")
+    '../../../concepts/adam/'
+    """
+    here = uri_to_url(from_uri, directory_urls)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here)
+    target = uri_to_url(to_uri, directory_urls)
+    link = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    if target.endswith("/") and not link.endswith("/"):
+        link += "/"
+    return quote(link, safe="/.-_~")
+
+
+def site_root(uri: str, directory_urls: bool = True) -> str:
+    """The relative URL of the site's root from a page (``data-site-root`` of the scripts).
+
+    >>> site_root("topics/ml.md"), site_root("topics/ml.md", False), site_root("graph.md", False)
+    ('../../', '../', '')
+    """
+    return "../" * uri_to_url(uri, directory_urls).count("/")
+
+
+def section_index_uri(uri: str) -> str | None:
+    """The index page of the section a page belongs to, or None (the home page, top-level pages).
+
+    >>> section_index_uri("papers/vit.md"), section_index_uri("topics/ml/path.md"), section_index_uri("graph.md")
+    ('papers/index.md', 'topics/index.md', None)
+    """
+    section, sep, _ = uri.partition("/")
+    return f"{section}/index.md" if sep else None
+
+
+def paper_search_url(title: str) -> str:
+    """The search link of a paper that has no link of its own: its title, as a query.
+
+    >>> paper_search_url("Attention & more")
+    'https://www.semanticscholar.org/search?q=Attention%20%26%20more'
+    """
+    return PAPER_SEARCH_URL.format(query=quote(" ".join(title.split()), safe=""))
 
 
 def relative_link(from_uri: str, to_uri: str) -> str:

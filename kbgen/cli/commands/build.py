@@ -16,7 +16,9 @@ DESCRIPTION = (
     "Validate the knowledge base, then build its site with MkDocs and the kbgen plugin from the "
     "root's mkdocs.yml. The site is built into a temporary directory next to the target and "
     "swapped in only when the build succeeds, so a failed build leaves the previous site untouched. "
-    "With --strict, any warning (a knowledge-base warning, a broken link or anchor) fails the build."
+    "With --strict, any warning (a knowledge-base warning, a broken link or anchor) fails the build. "
+    "With --offline, the site also works opened from disk (file://), search included, so it can be "
+    "zipped and handed out; its pages are then papers/vit.html rather than papers/vit/."
 )
 
 
@@ -26,6 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where to put the site (default: site_dir of mkdocs.yml, usually ROOT/site)")
     parser.add_argument("--strict", action="store_true",
                         help="fail on any warning: knowledge-base warnings, broken links or anchors")
+    parser.add_argument("--offline", action="store_true",
+                        help="a site that works opened from disk (file://), search included "
+                             "(Material's offline plugin)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     configure_mkdocs_logging()
     try:
         result = build_site(args.root, args.site_dir.resolve() if args.site_dir else None, strict=args.strict,
-                            loaded=loaded)
+                            loaded=loaded, offline=args.offline)
     except SiteError as exc:
         if "mkdocs.yml: no such file" in str(exc):
             raise UsageError(str(exc)) from None
@@ -51,4 +56,13 @@ def run(args: argparse.Namespace) -> int:
         print("kbgen build: the previous site (if any) was left unchanged", file=sys.stderr)
         return EXIT_ERRORS
     print(f"kbgen build: site built in {result.site_dir} ({result.seconds:.1f} s)", file=sys.stderr)
+    print(f"kbgen build: {advice(result.site_dir, result.offline)}", file=sys.stderr)
     return EXIT_OK
+
+
+def advice(site_dir: Path, offline: bool) -> str:
+    """How to look at the built site: advice that works for the kind of site built."""
+    if offline:
+        return f"open {site_dir / 'index.html'} in a browser, or zip {site_dir} for readers without a server"
+    return (f"serve it with `kbgen serve` (live preview) or `python3 -m http.server -d {site_dir}`; "
+            "opened from disk its links and search do not work (build with --offline for that)")

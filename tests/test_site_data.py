@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import math
-import random
 import re
 import shutil
 import subprocess
 
 import pytest
 
-from kbgen.core.kb import KnowledgeBase
-from kbgen.core.models import Concept, Paper, Resource, Topic
 from kbgen.graph import build_graph
 from kbgen.site.data import (
     MIN_GAP,
@@ -27,6 +24,7 @@ from kbgen.site.data import (
     short_label,
 )
 from tests.kbload import load_kb
+from tests.synthetic import synthetic_kb
 
 from .conftest import REPO
 
@@ -54,27 +52,6 @@ process.stdout.write(JSON.stringify(got));
     result = subprocess.run([node, "-e", script], input=json.dumps(files), capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
-
-
-def synthetic_kb(papers: int = 80, seed: int = 3) -> KnowledgeBase:
-    """Papers citing older ones, a cheat sheet every paper lists, two topics with a subtopic."""
-    rng = random.Random(seed)
-    words = ["deep", "learning", "graph", "vision", "language", "residual", "attention", "sparse"]
-    table = {}
-    for i in range(papers):
-        older = [f"p{j}" for j in range(i)]
-        table[f"p{i}"] = Paper(
-            id=f"p{i}", title=" ".join(rng.choice(words) for _ in range(5)).title() + f" {i}",
-            year=None if i % 9 == 4 else 1990 + i // 3, short=f"Net{i}" if i % 4 == 0 else None,
-            aliases=[f"Alias Net {i}"] if i % 8 == 0 else [], cites=rng.sample(older, min(len(older), 3)),
-            prerequisites=["cheat-sheet"], topics=["vision" if i % 2 else "nlp", "cnn"] if i % 5 == 0 else
-            ["vision" if i % 2 else "nlp"])
-    return KnowledgeBase(
-        papers=table,
-        concepts={"attention": Concept(id="attention", title="Attention", topics=["nlp"])},
-        resources={"cheat-sheet": Resource(id="cheat-sheet", title="Calculus cheat sheet", url="https://example.org/c")},
-        topics={"vision": Topic(id="vision", name="Vision"), "nlp": Topic(id="nlp", name="NLP"),
-                "cnn": Topic(id="cnn", name="CNNs", parent="vision")})
 
 
 @pytest.fixture(scope="module")

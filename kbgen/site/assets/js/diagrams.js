@@ -74,6 +74,8 @@ window.kbgen.define("diagrams", ["dom"], function (dom) {
       if (scrolls && !box.hasAttribute("tabindex")) {
         dom.setAttrs(box, { tabindex: "0", role: "region", "aria-label": "Diagram (scroll sideways to see all of it)",
           "data-kb-scroll": true });
+        // Start in the middle, where a paper's neighbourhood diagram has the paper itself.
+        box.scrollLeft = (box.scrollWidth - box.clientWidth) / 2;
       } else if (!scrolls && box.hasAttribute("data-kb-scroll")) {
         ["tabindex", "role", "aria-label", "data-kb-scroll"].forEach(function (a) { box.removeAttribute(a); });
       }

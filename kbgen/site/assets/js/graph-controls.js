@@ -101,7 +101,7 @@ window.kbgen.define("graphControls", ["dom"], function (dom) {
     var caps = [50, DEFAULT_CAP, 300, 1000].filter(function (n) { return n < size || n === DEFAULT_CAP; }).map(function (n) {
       return [String(n), "top " + n + " by importance"];
     });
-    if (model.complete) caps.push(["all", "show all (" + size + ")"]);
+    caps.push(["all", model.complete ? "show all (" + size + ")" : "all " + size + " of the overview"]);
     this.cap = select("cap", "data-kb-cap", caps, String(DEFAULT_CAP));
     this.form.appendChild(field("Limit", this.cap));
 

@@ -55,7 +55,7 @@ class Limits:
 NAME_PREFIX = 2
 NAME_PREFIX_MAX = 24
 #: Closest two overview nodes may be, in pixels at zoom 1.
-MIN_GAP = 30
+MIN_GAP = 40
 #: Labels fall back to the title cut to about this many characters.
 LABEL_CHARS = 22
 EDGE_KINDS = ("prerequisite", "cites")

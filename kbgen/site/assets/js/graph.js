@@ -6,7 +6,7 @@
  * Reads graph/overview.js, then builds the filters (graph-controls.js), the
  * canvas (graph-view.js) and a plain list of links to the shown entries (the
  * keyboard and screen-reader alternative). Clicking a node opens its page.
- * window.kbgenGraph = {cy, visibleCount(), refresh(), labelBoxes(), focus(text)}
+ * window.kbgenGraph = {cy, model, view, visibleCount(), refresh(), labelBoxes(), focus(text)}
  * once the graph is drawn. Without the overview or cytoscape, the div says so.
  */
 window.kbgen.define("graph", ["dom", "data", "names", "graphModel", "graphView", "graphControls"],
@@ -79,7 +79,7 @@ window.kbgen.define("graph", ["dom", "data", "names", "graphModel", "graphView",
       wrap.appendChild(listBox);
       app.appendChild(wrap);
 
-      var view = new graphView.View(canvas, model.kinds);
+      var view = new graphView.View(canvas, model.kinds, model.overview.length > 400);
       var cy = view.cy;
 
       function apply() {
@@ -159,6 +159,7 @@ window.kbgen.define("graph", ["dom", "data", "names", "graphModel", "graphView",
         window.kbgenGraph = {
           cy: cy,
           model: model,
+          view: view,
           visibleCount: function () { return cy.nodes().length; },
           refresh: apply,
           labelBoxes: function () { return view.labelBoxes(); },

@@ -327,6 +327,38 @@ def test_checklists_graph_lineage_and_diagrams_work_over_file_urls(browser, prob
     problems.assert_clean()
 
 
+@pytest.fixture(scope="module")
+def flat_site(tmp_path_factory) -> Path:
+    """The example built without directory URLs (graph.html, papers/vit.html), as an offline copy is."""
+    from .conftest import copy_example
+
+    root = copy_example(tmp_path_factory.mktemp("flat") / "kb")
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config.replace("use_directory_urls: true", "use_directory_urls: false"))
+    build_site(root, root / "site")
+    return root / "site"
+
+
+def test_links_made_by_the_scripts_work_without_directory_urls(browser, problems, flat_site: Path) -> None:
+    context, page = open_page(browser, problems)
+    root = flat_site.resolve().as_uri() + "/"
+    try:
+        page.goto(root + "graph.html")
+        wait_for_graph(page)
+        hrefs = page.evaluate("[...document.querySelectorAll('.kb-graph__list a')].map(a => a.href)")
+        page.goto(root + "topics/transformers.html")
+        page.wait_for_selector("svg.kb-lineage__svg")
+        hrefs += page.evaluate("""[...document.querySelectorAll('a.kb-lineage__paper')]
+            .map(a => new URL(a.getAttribute('href'), location.href).href)""")
+    finally:
+        context.close()
+    problems.errors = [e for e in problems.errors if "search" not in e and "ERR_FILE_NOT_FOUND" not in e]
+    problems.assert_clean()
+    assert len(hrefs) > 100
+    missing = [h for h in hrefs if not h.endswith(".html") or not Path(h[len("file://"):]).is_file()]
+    assert missing == []
+
+
 # --- a graph larger than its overview --------------------------------------------
 
 

@@ -85,7 +85,7 @@
     { name: "math", when: ".arithmatex", files: ["vendor/katex/katex.min.css", "vendor/katex/katex.min.js",
       "vendor/katex/contrib/auto-render.min.js", "js/math.js"] },
     { name: "graph", when: "#kb-graph-app", files: ["vendor/cytoscape/cytoscape.min.js"].concat(DATA, ["js/names.js",
-      "js/graph-model.js", "js/graph-view.js", "js/graph-controls.js", "js/graph.js"]) }
+      "js/graph-model.js", "js/graph-labels.js", "js/graph-view.js", "js/graph-controls.js", "js/graph.js"]) }
   ];
   var DIAGRAMS = DOM.concat(["js/diagrams.js"]);
 

@@ -8,20 +8,13 @@
  * - Size: papers by their importance among papers (data file `weight`);
  *   other kinds small and fixed. Node sizes shrink less than the zoom, so an
  *   overview stays legible.
- * - Labels: short names, 12 px on screen at any zoom, placed greedily in order
- *   of importance, below, above or beside the node, only where they overlap no
- *   label already placed and hide no other node's middle; placed again after every zoom or pan. Hovering shows
- *   any node's label.
+ * - Labels: short names, 12 px on screen at any zoom, placed by graph-labels.js
+ *   after every zoom or pan. Hovering shows any node's label.
  */
-window.kbgen.define("graphView", ["dom"], function (dom) {
+window.kbgen.define("graphView", ["dom", "graphLabels"], function (dom, graphLabels) {
   "use strict";
 
-  var LABEL_PX = 12;
-  // Margins around a label's text, as cytoscape measures its label box (outline and padding
-  // included: about 6.5 px a side, from 4.5 px above the node's bottom to 20.5 px below it).
-  var PAD_X = 8;
-  var PAD_Y = 6;
-  var MAX_LABELS = 120;
+  var LABEL_PX = graphLabels.LABEL_PX;
   var FALLBACK = { paper: "#3949ab", concept: "#00796b", story: "#ad1457", resource: "#d84315" };
 
   /** A CSS colour variable as rgb() (cytoscape reads few colour syntaxes), or the fallback. */
@@ -61,8 +54,6 @@ window.kbgen.define("graphView", ["dom"], function (dom) {
     this.large = !!large;
     this.palette = null;
     this.font = window.getComputedStyle(canvas).fontFamily || "sans-serif";
-    this.widths = new Map();
-    this.measure = document.createElement("canvas").getContext("2d");
     this.zoomScale = 1;
     this.timer = null;
     var self = this;
@@ -71,6 +62,7 @@ window.kbgen.define("graphView", ["dom"], function (dom) {
       minZoom: 0.02, maxZoom: 6, boxSelectionEnabled: false, autoungrabify: true,
       hideEdgesOnViewport: this.large, textureOnViewport: this.large
     });
+    this.labels = new graphLabels.Labels(this.cy, this.font);
     this.cy.on("viewport", function () {
       window.clearTimeout(self.timer);
       self.timer = window.setTimeout(function () { self.relabel(); }, 120);
@@ -260,23 +252,11 @@ window.kbgen.define("graphView", ["dom"], function (dom) {
       y: this.canvas.clientHeight / 2 - zoom * (box.y1 + box.y2) / 2 } });
   };
 
-  View.prototype.labelWidth = function (text) {
-    if (!this.widths.has(text)) {
-      this.measure.font = LABEL_PX + "px " + this.font;
-      this.widths.set(text, this.measure.measureText(text).width);
-    }
-    return this.widths.get(text);
-  };
-
-  /**
-   * Scale node sizes to the zoom, then label the most important nodes whose
-   * label boxes (on screen) overlap no label placed before them.
-   */
+  /** Scale node sizes and the stylesheet to the zoom, then place the labels (graph-labels.js). */
   View.prototype.relabel = function () {
     var cy = this.cy;
     var zoom = cy.zoom();
     var grow = zoom < 1 ? Math.pow(zoom, -0.55) : 1;
-    var self = this;
     if (Math.abs(grow - this.zoomScale) > 0.01 || !cy.nodes().length || cy.nodes()[0].data("sz") === undefined) {
       this.zoomScale = grow;
       cy.batch(function () {
@@ -284,98 +264,11 @@ window.kbgen.define("graphView", ["dom"], function (dom) {
       });
     }
     if (Math.abs(zoom / this.styledZoom - 1) > 0.03) cy.style().fromJson(this.style()).update();
-    var width = this.canvas.clientWidth;
-    var height = this.canvas.clientHeight;
-    var cell = 80;
-    var grid = new Map();
-    var placed = 0;
-    var chosen = new Map(); // node id -> the class of its label's side ("" below)
-    var dots = new Map();
-    function cellsOf(b) {
-      var out = [];
-      for (var gx = Math.floor(b[0] / cell); gx <= Math.floor(b[2] / cell); gx++) {
-        for (var gy = Math.floor(b[1] / cell); gy <= Math.floor(b[3] / cell); gy++) out.push(gx + ":" + gy);
-      }
-      return out;
-    }
-    // Bigger nodes first (the more important papers), then in order of importance.
-    var nodes = cy.nodes().sort(function (a, b) {
-      return (a.hasClass("kb-center") ? -1 : 0) - (b.hasClass("kb-center") ? -1 : 0) ||
-        b.data("size") - a.data("size") || a.data("rank") - b.data("rank");
-    });
-    var tall = LABEL_PX * 1.25 + 7;
-    // Where a label may go, in order of preference: below the node, above, right, left.
-    function spots(p, r, w) {
-      return [
-        ["", [p.x - w / 2 - PAD_X, p.y + r - PAD_Y, p.x + w / 2 + PAD_X, p.y + r + tall + PAD_Y]],
-        ["kb-label-top", [p.x - w / 2 - PAD_X, p.y - r - tall - PAD_Y, p.x + w / 2 + PAD_X, p.y - r + PAD_Y]],
-        ["kb-label-right", [p.x + r - PAD_Y, p.y - tall / 2 - PAD_Y, p.x + r + w + 2 * PAD_X, p.y + tall / 2 + PAD_Y]],
-        ["kb-label-left", [p.x - r - w - 2 * PAD_X, p.y - tall / 2 - PAD_Y, p.x - r + PAD_Y, p.y + tall / 2 + PAD_Y]]
-      ];
-    }
-    // Beside a node a label would run over its neighbours' middles (rows of isolated nodes,
-    // say): there, nodes are obstacles too. Below and above, only labels are.
-    var discs = new Map();
-    nodes.forEach(function (node) {
-      var p = node.renderedPosition();
-      var r = Math.max(2, node.renderedHeight() * 0.2);
-      var d = [p.x - r, p.y - r, p.x + r, p.y + r];
-      discs.set(node.id(), d);
-      cellsOf(d).forEach(function (key) {
-        if (!dots.has(key)) dots.set(key, []);
-        dots.get(key).push(d);
-      });
-    });
-    function clear(index, b, cells, own) {
-      return cells.every(function (key) {
-        return (index.get(key) || []).every(function (o) {
-          return o === own || b[2] <= o[0] || b[0] >= o[2] || b[3] <= o[1] || b[1] >= o[3];
-        });
-      });
-    }
-    nodes.forEach(function (node) {
-      var center = node.hasClass("kb-center");
-      if (placed >= MAX_LABELS && !center) return;
-      var p = node.renderedPosition();
-      var options = spots(p, node.renderedHeight() / 2, self.labelWidth(node.data("label")));
-      for (var i = 0; i < options.length; i++) {
-        var b = options[i][1];
-        if (b[0] < 0 || b[2] > width || b[1] < 0 || b[3] > height) continue;
-        var cells = cellsOf(b);
-        if (!center && (!clear(grid, b, cells, null) || (i > 1 && !clear(dots, b, cells, discs.get(node.id()))))) continue;
-        cells.forEach(function (key) {
-          if (!grid.has(key)) grid.set(key, []);
-          grid.get(key).push(b);
-        });
-        chosen.set(node.id(), options[i][0]);
-        placed += 1;
-        return;
-      }
-    });
-    var SIDES = ["kb-label-top", "kb-label-right", "kb-label-left"];
-    cy.batch(function () {
-      cy.nodes().forEach(function (node) {
-        var side = chosen.get(node.id());
-        if (side === undefined) node.removeClass("kb-labelled");
-        else node.addClass("kb-labelled");
-        SIDES.forEach(function (c) {
-          if (c === side) node.addClass(c);
-          else node.removeClass(c);
-        });
-      });
-    });
+    this.labels.place(this.canvas.clientWidth, this.canvas.clientHeight);
   };
 
-  /** Boxes of the drawn labels on screen, as cytoscape measures them (for the tests). */
   View.prototype.labelBoxes = function () {
-    var cy = this.cy;
-    var zoom = cy.zoom();
-    var pan = cy.pan();
-    return cy.nodes(".kb-labelled").map(function (node) {
-      var b = node.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
-      return { id: node.id(), label: node.data("label"), x1: b.x1 * zoom + pan.x, y1: b.y1 * zoom + pan.y,
-        x2: b.x2 * zoom + pan.x, y2: b.y2 * zoom + pan.y };
-    });
+    return this.labels.boxes();
   };
 
   View.prototype.destroy = function () {

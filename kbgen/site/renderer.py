@@ -125,6 +125,9 @@ class SiteRenderer(PaperPages, TopicPages, PathPages, ContributedPages):
             files.update(self.render_paths())
             files[GRAPH_URI] = self.render_template("graph.md.j2")
             files[KB_JSON_URI] = self.render_kb_json()
+            from kbgen.site.data import render_data_files
+
+            files.update(render_data_files(self.kb, self.graph))
         files[REFERENCES_URI] = self.render_references()
         files[FEED_URI] = render_feed(self.kb, self.options.site_url, page_url, FEED_URI)
         return files

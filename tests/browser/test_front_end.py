@@ -114,14 +114,18 @@ def test_wide_diagrams_scroll_inside_their_box_and_take_a_tab_stop(browser, prob
     problems.assert_clean()
 
 
-@pytest.fixture(scope="module")
-def linked_diagram_site(tmp_path_factory) -> str:
-    """A small knowledge base whose concept page has a Mermaid diagram with `click ... href` links."""
+@pytest.fixture(scope="module", params=[True, False], ids=["directory-urls", "html-urls"])
+def linked_diagram_site(tmp_path_factory, request) -> str:
+    """A small knowledge base whose concept page has a Mermaid diagram with `click ... href` links.
+
+    The link is written for directory URLs; without them (an offline copy) the script rewrites it.
+    """
     root = tmp_path_factory.mktemp("diagram-links")
     (root / "content" / "concepts").mkdir(parents=True)
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     # The example's nav lists pages this site does not have; the plugin's default nav fits it.
     config = re.sub(r"^nav:\n(?:  .*\n)+", "", config, flags=re.M)
+    config = config.replace("use_directory_urls: true", f"use_directory_urls: {str(request.param).lower()}")
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     (root / "papers.yaml").write_text("papers:\n  - id: alpha\n    title: Alpha\n    year: 2020\n")
     (root / "content" / "index.md").write_text("# Home\n")
@@ -130,16 +134,17 @@ def linked_diagram_site(tmp_path_factory) -> str:
         "  click a href \"../../papers/alpha/\" \"Open Alpha\"\n```\n")
     build_site(root, root / "site")
     url, server = serve(root / "site")
-    yield url
+    yield url, request.param
     server.shutdown()
 
 
-def test_diagram_nodes_link_to_their_pages(page, linked_diagram_site: str) -> None:
-    page.goto(linked_diagram_site + "concepts/beta/")
+def test_diagram_nodes_link_to_their_pages(page, linked_diagram_site) -> None:
+    url, directory_urls = linked_diagram_site
+    page.goto(url + ("concepts/beta/" if directory_urls else "concepts/beta.html"))
     page.wait_for_function("() => document.querySelector('div.mermaid')?.shadowRoot?.querySelector('a')")
     link = page.locator("div.mermaid a").first
     link.click()
-    expect(page).to_have_url(re.compile(r"/papers/alpha/$"))
+    expect(page).to_have_url(re.compile(r"/papers/alpha/$" if directory_urls else r"/papers/alpha\.html$"))
     expect(page.locator("h1")).to_contain_text("Alpha")
 
 

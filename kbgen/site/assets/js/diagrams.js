@@ -10,8 +10,9 @@
  * sideways inside their box instead of shrinking to the column (14 px text at
  * any screen width); securityLevel "strict" (Mermaid's default), under
  * which `click X href "…"` still makes a node a link, while callbacks and
- * HTML in labels stay off. A diagram box that scrolls gets a Tab stop, so a
- * keyboard can scroll it too.
+ * HTML in labels stay off. Those links are written for directory URLs, and
+ * rewritten here for a site built without them. A diagram box that scrolls
+ * gets a Tab stop, so a keyboard can scroll it too.
  */
 window.kbgen.define("diagrams", ["dom"], function (dom) {
   "use strict";
@@ -56,11 +57,19 @@ window.kbgen.define("diagrams", ["dom"], function (dom) {
     return ready;
   }
 
+  // A node link to a site page, relative, written for directory URLs: ../../papers/vit/
+  var PAGE_LINK = /(\bhref=")\.\.\/((?:\.\.\/)*[a-z0-9_-]+(?:\/[a-z0-9_-]+)*)\/"/g;
+
   /** What the stand-in's render() does: Mermaid's render() on the real library. */
-  function render(id, text, material) {
+  function render(id, text, material, ctx) {
     return mermaid(material).then(function (real) {
       return real.render(id, text);
     }).then(function (result) {
+      // Without directory URLs (an offline copy) this page is one folder higher
+      // (papers/x.html, not papers/x/) and pages end in .html: ../../papers/vit/ -> ../papers/vit.html.
+      if (ctx && !ctx.directoryUrls && result && typeof result.svg === "string") {
+        result.svg = result.svg.replace(PAGE_LINK, "$1$2.html\"");
+      }
       schedule();
       return result;
     });

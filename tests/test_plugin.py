@@ -42,7 +42,8 @@ def test_on_config_adds_assets_and_a_nav_of_index_pages(kb_root):
     config = run_config(kb_root)
     assert config.extra_css[0] == f"{ASSETS_URI}/kbgen.css"
     scripts = [str(s) for s in config.extra_javascript]
-    assert scripts[:2] == [f"{ASSETS_URI}/vendor/mermaid/mermaid.min.js", f"{ASSETS_URI}/kbgen.js"]
+    assert scripts[:1] == [f"{ASSETS_URI}/kbgen.js"]
+    assert not any("mermaid" in s for s in scripts)  # Mermaid loads only on pages with a diagram
     assert config.nav == default_nav()  # the fixture's mkdocs.yml has no nav
     assert not any("papers/alpha" in str(entry) for entry in config.nav)
 

@@ -12,8 +12,10 @@ from kbgen.site.urls import ASSETS_URI, GRAPH_URI, HOME_URI, index_uri
 #: Marker in content/index.md where the home additions go (appended when absent).
 HOME_MARKER = "<!-- kbgen:home -->"
 STYLESHEETS = ("kbgen.css",)
-#: Mermaid first: Material only fetches Mermaid from a CDN when ``window.mermaid`` is undefined.
-SCRIPTS = ("vendor/mermaid/mermaid.min.js", "kbgen.js")
+#: One classic script: it loads only the features (``js/*.js``) and libraries a page uses, and
+#: defines a stand-in ``window.mermaid`` at once, so Material never fetches Mermaid from a CDN
+#: and only pages with a diagram download it (see ``assets/README.md``).
+SCRIPTS = ("kbgen.js",)
 #: Sources that are inputs of the knowledge base, not pages: never copied to the site.
 SOURCE_SUFFIXES = (".yaml", ".yml", ".bib")
 

@@ -33,6 +33,7 @@ from kbgen.output.feed import render_feed
 from kbgen.output.mermaid import shorten
 from kbgen.site.contributed import ContributedPages
 from kbgen.site.crossrefs import CrossRefs
+from kbgen.site.data import render_data_files
 from kbgen.site.environment import build_environment
 from kbgen.site.links import Link
 from kbgen.site.paper_pages import PaperPages
@@ -182,6 +183,7 @@ class SiteRenderer(PaperPages, TopicPages, PathPages, ContributedPages):
             files[GRAPH_URI] = self.render_template(
                 "graph.md.j2", site_root=site_root(GRAPH_URI, self.options.directory_urls))
             files[KB_JSON_URI] = self.render_kb_json()
+            files.update(render_data_files(self.kb, self.graph))
         files[REFERENCES_URI] = self.render_references()
         files[FEED_URI] = render_feed(self.kb, self.options.site_url, self.page_url, FEED_URI)
         return files

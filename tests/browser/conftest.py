@@ -122,14 +122,14 @@ class PageProblems:
         assert not self.errors, f"page or console errors: {self.errors}"
 
 
-def open_page(browser, problems: PageProblems, color_scheme: str = "light"):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block",
+def open_page(browser, problems: PageProblems, color_scheme: str = "light", width: int = 1280):
+    context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block",
                                   color_scheme=color_scheme)
     context.add_init_script(OPEN_SHADOW_ROOTS)
 
     def route(route):
         host = urlparse(route.request.url).hostname
-        if route.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+        if route.request.url.startswith(("data:", "blob:", "file:")) or host == "127.0.0.1":
             route.continue_()
         else:
             problems.foreign.append(route.request.url)
@@ -162,9 +162,15 @@ def page(browser, problems):
     problems.assert_clean()
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/ (look at them)."""
+def wait_for_graph(page, timeout: int = 20_000) -> None:
+    """Wait until the graph explorer has drawn and placed its labels."""
+    page.wait_for_function("window.kbgenGraph && window.kbgenGraph.visibleCount() > 0", timeout=timeout)
+    page.wait_for_timeout(300)  # the labels are placed again once the viewport settles
+
+
+def screenshot(page, name: str, full_page: bool = False) -> Path:
+    """Save a screenshot (of the viewport, or the whole page) under test-artifacts/ (look at them)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=False)
+    page.screenshot(path=str(path), full_page=full_page)
     return path

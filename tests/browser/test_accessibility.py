@@ -1,4 +1,4 @@
-"""Accessibility: axe-core on the home, paper, path, topic and graph pages, light and dark.
+"""Accessibility: axe-core on the home, paper, path, topic and graph pages, light and dark, and in use.
 
 No serious or critical violation may remain. Material's own defaults failed
 a few rules (unnamed search dialog, faint tab labels and footer, links told
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import open_page
+from .conftest import open_page, wait_for_graph
 
-PAGES = ["", "papers/vit/", "paths/attention-to-vit/", "topics/transformers/", "graph/",
-         "summaries/attention-is-all-you-need/"]
+PAGES = ["", "papers/vit/", "paths/attention-to-vit/", "paths/classic-cnns/", "topics/transformers/",
+         "topics/computer-vision/", "graph/", "summaries/attention-is-all-you-need/"]
 
 
 def serious_violations(page) -> list[str]:
@@ -36,9 +36,49 @@ def test_no_serious_violations(browser, problems, base_url, path: str, scheme: s
         page.goto(base_url + path)
         page.wait_for_load_state("networkidle")
         if path == "graph/":
-            page.wait_for_function("window.kbgenGraph && window.kbgenGraph.visibleCount() > 0", timeout=20_000)
+            wait_for_graph(page)
         if path.startswith("summaries/"):
             page.locator(".arithmatex .katex").first.wait_for()
+        # Diagrams and timelines drawn (a wide diagram's box scrolls and must take focus).
+        page.wait_for_function("() => !document.querySelector('pre.mermaid') && "
+                               "[...document.querySelectorAll('.kb-lineage')].every(d => d.querySelector('svg'))")
+        page.wait_for_timeout(200)
+        assert serious_violations(page) == []
+    finally:
+        context.close()
+    problems.assert_clean()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_graph_around_one_entry_and_a_failed_look_up(browser, problems, base_url, scheme: str) -> None:
+    context, page = open_page(browser, problems, color_scheme=scheme, width=390)
+    try:
+        page.goto(base_url + "graph/")
+        wait_for_graph(page)
+        box = page.locator("input[data-kb-focus]")
+        box.fill("ViT")
+        box.press("Enter")
+        page.wait_for_function("window.kbgenGraph.cy.nodes('.kb-center').length === 1")
+        page.locator("details.kb-graph__list summary").click()
+        assert serious_violations(page) == []
+        box.fill("nothing by that name")
+        box.press("Enter")
+        page.wait_for_selector("input[data-kb-focus][aria-invalid=true]")
+        assert serious_violations(page) == []
+    finally:
+        context.close()
+    problems.assert_clean()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_checklist_with_keyboard_focus(browser, problems, base_url, scheme: str) -> None:
+    context, page = open_page(browser, problems, color_scheme=scheme, width=390)
+    try:
+        page.goto(base_url + "paths/classic-cnns/")
+        page.wait_for_selector("ol.kb-checklist[data-kb-keys]")
+        page.locator("li.kb-step input.kb-tick").first.focus()
+        page.keyboard.press("Space")
+        page.keyboard.press("ArrowDown")
         assert serious_violations(page) == []
     finally:
         context.close()

@@ -48,12 +48,13 @@ def test_search_from_a_page_with_a_diagram(page, base_url) -> None:
 def test_paper_page(page, base_url) -> None:
     page.goto(base_url + "papers/vit/")
     expect(page.locator("h1")).to_contain_text(VIT)
-    # Material's copy button on the BibTeX block (its class changed across Material versions).
+    # Material's copy button on the BibTeX block in the "Cite" box (its class changed across Material versions).
+    page.locator("details.kb-cite > summary").click()
     expect(page.get_by_role("button", name="Copy to clipboard").first).to_be_attached()
     expect(page.locator("pre code").filter(has_text="@")).not_to_have_count(0)
     screenshot(page, "paper")
-    # "Read first" links go to the right pages.
-    link = page.locator("h2#read-first + ul a", has_text=TRANSFORMER)
+    # Connections link to the right pages.
+    link = page.locator("#connections ~ ul a", has_text=TRANSFORMER).first
     link.click()
     expect(page).to_have_url(re.compile(r"/papers/attention-is-all-you-need/$"))
     expect(page.locator("h1")).to_contain_text(TRANSFORMER)

@@ -28,7 +28,17 @@ from kbgen.core.diagnostics import Diagnostic, error, suggest, warning
 from kbgen.core.identifiers import slugify
 from kbgen.parse.latex import decode_latex
 
-__all__ = ["BibRecord", "evaluate_value", "parse_bibtex"]
+__all__ = ["BibRecord", "ValueTooLong", "evaluate_value", "parse_bibtex"]
+
+#: The longest value kbgen evaluates (an abstract is a few thousand characters): ``@string``
+#: concatenation doubles a value per line, so a 703-byte file asked for 2^40 characters.
+MAX_VALUE_CHARS = 100_000
+#: A year longer than this is not a year (and Python refuses int() past 4,300 digits).
+_MAX_YEAR_CHARS = 20
+
+
+class ValueTooLong(ValueError):
+    """A value would be longer than :data:`MAX_VALUE_CHARS` once its macros are expanded."""
 
 # bibtexparser logs every syntax error it recovers from; we report them as
 # diagnostics instead, so keep its records off stderr unless the application
@@ -189,10 +199,21 @@ def _define_macro(block: Any, macros: dict[str, str], file: str, lines: list[str
                   diags: list[Diagnostic]) -> None:
     """Evaluate an ``@string`` definition with the macros defined before it."""
     line = _line_of(block)
-    value, undefined = evaluate_value(block.value, macros)
+    try:
+        value, undefined = evaluate_value(block.value, macros)
+    except ValueTooLong:
+        diags.append(_too_long(file, line, _column_of(lines, line, "@"), f"@string '{block.key.strip()}'"))
+        macros[block.key.strip().lower()] = ""
+        return
     for name in undefined:
         diags.append(_undefined_macro(file, line, _column_of(lines, line, name), name))
     macros[block.key.strip().lower()] = value
+
+
+def _too_long(file: str, line: int, column: int, what: str) -> Diagnostic:
+    return error(file, line, column, "KB042",
+                 f"{what} expands to more than {MAX_VALUE_CHARS:,} characters (self-referencing "
+                 "@string concatenation?); shorten it (the value is not used)")
 
 
 def _undefined_macro(file: str, line: int, column: int, name: str) -> Diagnostic:
@@ -224,9 +245,18 @@ def _read_entry(block: Any, macros: dict[str, str], file: str, lines: list[str],
         if name in values or not name:
             continue  # a repeated field was reported already; BibTeX keeps the first
         fline = (fld.start_line + 1) if fld.start_line is not None else line
-        value, undefined = evaluate_value(fld.value, macros)
+        column = _column_of(lines, fline, fld.key.strip())
+        try:
+            value, undefined = evaluate_value(fld.value, macros)
+        except ValueTooLong:
+            diags.append(_too_long(file, fline, column, f"field '{name}'"))
+            continue
         for macro in undefined:
-            diags.append(_undefined_macro(file, fline, _column_of(lines, fline, fld.key.strip()), macro))
+            diags.append(_undefined_macro(file, fline, column, macro))
+        if name == "year" and len(value.strip()) > _MAX_YEAR_CHARS:
+            diags.append(error(file, fline, column, "KB010",
+                               f"year of {len(value.strip()):,} characters is not a year; write it as e.g. 2017"))
+            continue
         values[name] = value
         field_lines[name] = fline
     return _Pending(key, entry_type, line, column, block.raw or "", values, field_lines)
@@ -315,7 +345,8 @@ def evaluate_value(raw: str, macros: Mapping[str, str]) -> tuple[str, list[str]]
     """Evaluate a raw BibTeX value: braces, quotes, numbers, macros and ``#``.
 
     Returns the value (inner braces kept, for LaTeX decoding) and the names of
-    undefined macros, which are kept as text.
+    undefined macros, which are kept as text. Raises :class:`ValueTooLong`
+    rather than build a value over :data:`MAX_VALUE_CHARS` characters.
 
     >>> evaluate_value('acl # " 2019" # {, {ACL}}', {"acl": "Proc. of ACL"})
     ('Proc. of ACL 2019, {ACL}', [])
@@ -323,16 +354,19 @@ def evaluate_value(raw: str, macros: Mapping[str, str]) -> tuple[str, list[str]]
     ('June', [])
     """
     raw = raw.strip()
+    if len(raw) > MAX_VALUE_CHARS + 2:
+        raise ValueTooLong(len(raw))
     if len(raw) >= 2 and raw[0] == "{" and raw[-1] == "}" and _encloses_all(raw):
         return raw[1:-1], []  # by far the most common form: one braced value
     parts: list[str] = []
     undefined: list[str] = []
-    pos, n = 0, len(raw)
+    pos, n, size = 0, len(raw), 0
     while pos < n:
         ch = raw[pos]
         if ch.isspace() or ch == "#":
             pos += 1
-        elif ch == "{":
+            continue
+        if ch == "{":
             end = _closing_brace(raw, pos)
             parts.append(raw[pos + 1:end])
             pos = end + 1
@@ -345,6 +379,9 @@ def evaluate_value(raw: str, macros: Mapping[str, str]) -> tuple[str, list[str]]
             word = m.group(0) if m else raw[pos]
             pos += len(word)
             parts.append(_expand(word, macros, undefined))
+        size += len(parts[-1])
+        if size > MAX_VALUE_CHARS:
+            raise ValueTooLong(size)
     return "".join(parts), undefined
 
 

@@ -182,13 +182,14 @@ def _escape(char: str) -> str:
 
 
 def count(diags: Iterable[Diagnostic]) -> tuple[int, int]:
-    """Return ``(errors, warnings)``."""
+    """Return ``(errors, warnings)``, counting those a KB040 stands for (it says whether they are errors)."""
     errors = warnings = 0
     for d in diags:
+        n = _count_in(d.message.partition(" more ")[0]) if d.code == _CAPPED else 1
         if d.is_error:
-            errors += 1
+            errors += n
         else:
-            warnings += 1
+            warnings += n
     return errors, warnings
 
 
@@ -197,7 +198,8 @@ def format_text(diags: list[Diagnostic], summary: bool = False, files: int | Non
 
     The summary counts ``files`` (the files checked) when given, else the files with problems.
     """
-    lines = [f"{printable(d.file)}:{d.line}:{d.column}: {d.severity} {d.code}: {printable(d.message)}" for d in diags]
+    lines = [(f"{printable(d.file)}:{d.line}:{d.column}: " if d.file else "")
+             + f"{d.severity} {d.code}: {printable(d.message)}" for d in diags]
     if summary:
         errors, warnings = count(diags)
         if files is None:

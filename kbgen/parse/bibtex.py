@@ -245,16 +245,16 @@ def _read_entry(block: Any, macros: dict[str, str], file: str, lines: list[str],
         if name in values or not name:
             continue  # a repeated field was reported already; BibTeX keeps the first
         fline = (fld.start_line + 1) if fld.start_line is not None else line
-        column = _column_of(lines, fline, fld.key.strip())
+        fcol = _column_of(lines, fline, fld.key.strip())
         try:
             value, undefined = evaluate_value(fld.value, macros)
         except ValueTooLong:
-            diags.append(_too_long(file, fline, column, f"field '{name}'"))
+            diags.append(_too_long(file, fline, fcol, f"field '{name}'"))
             continue
         for macro in undefined:
-            diags.append(_undefined_macro(file, fline, column, macro))
+            diags.append(_undefined_macro(file, fline, fcol, macro))
         if name == "year" and len(value.strip()) > _MAX_YEAR_CHARS:
-            diags.append(error(file, fline, column, "KB010",
+            diags.append(error(file, fline, fcol, "KB010",
                                f"year of {len(value.strip()):,} characters is not a year; write it as e.g. 2017"))
             continue
         values[name] = value

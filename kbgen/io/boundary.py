@@ -192,14 +192,16 @@ def entry(root: str, rel: str) -> tuple[str | None, Diagnostic | None]:
     return path, None
 
 
-def read_regular(path: str, limit: int = MAX_FILE_BYTES, follow: bool = False) -> bytes:
+def read_regular(path: str, limit: int | None = None, follow: bool = False) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them.
 
     Never blocks: a FIFO, socket or device (or, unless ``follow``, a link
     put there since it was checked) raises :class:`RefusedFile`, as does a
-    file over ``limit``. Other failures raise ``OSError``. ``follow`` is for
-    files named on the command line, whose links are the user's own.
+    file over ``limit`` (default :data:`MAX_FILE_BYTES`). Other failures
+    raise ``OSError``. ``follow`` is for files named on the command line,
+    whose links are the user's own.
     """
+    limit = MAX_FILE_BYTES if limit is None else limit
     if follow:
         path = os.path.realpath(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)

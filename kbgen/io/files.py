@@ -165,7 +165,7 @@ def exists(path: Path | str) -> bool:
     return Path(path).exists()
 
 
-def read_named_file(path: Path | str, limit: int = boundary.MAX_FILE_BYTES) -> bytes:
+def read_named_file(path: Path | str, limit: int | None = None) -> bytes:
     """The bytes of a file named on the command line; :class:`UnreadableFile` says why not.
 
     Only a regular file of at most ``limit`` bytes is read: ``/dev/zero`` or a

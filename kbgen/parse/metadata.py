@@ -14,6 +14,11 @@ from typing import Any
 
 from kbgen.core.identifiers import DOI_RE
 
+#: Deepest JSON nesting and longest integer read from Crossref (its works nest six levels,
+#: years have four digits); Python itself refuses int() past 4,300 digits.
+MAX_JSON_DEPTH = 64
+MAX_INT_DIGITS = 20
+
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
 _ABS_URL = re.compile(r"arxiv\.org/abs/(.+?)(v\d+)?$")
@@ -83,10 +88,7 @@ def _arxiv_entry(entry: Any, arxiv_id: str) -> dict:
 
 def parse_crossref_work(data: bytes, doi: str, url: str = "Crossref") -> dict:
     """Paper fields from a Crossref work response."""
-    try:
-        payload = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
-        raise MalformedResponse(f"Crossref: malformed JSON from {url}: {exc}") from None
+    payload = read_json(data, "Crossref", url)
     message = payload.get("message") if isinstance(payload, dict) else None
     if not isinstance(message, dict):
         raise MalformedResponse(f"Crossref: the response from {url} has no 'message' object")
@@ -115,6 +117,41 @@ def parse_crossref_work(data: bytes, doi: str, url: str = "Crossref") -> dict:
         if text:
             paper["abstract"] = text
     return paper
+
+
+def _bounded_int(text: str) -> int:
+    digits = text.lstrip("-")
+    if len(digits) > MAX_INT_DIGITS:
+        raise ValueError(f"an integer of {len(digits):,} digits")
+    return int(text)
+
+
+def read_json(data: bytes, service: str, url: str) -> Any:
+    """``data`` as JSON, with integers of at most :data:`MAX_INT_DIGITS` digits and :data:`MAX_JSON_DEPTH` levels.
+
+    >>> read_json(b'{"a": [1, 2]}', "Crossref", "u")
+    {'a': [1, 2]}
+    >>> read_json(b"[" * 100 + b"]" * 100, "Crossref", "u")
+    Traceback (most recent call last):
+    ...
+    kbgen.parse.metadata.MalformedResponse: Crossref: malformed JSON from u: nested deeper than 64 levels
+    """
+    try:
+        payload = json.loads(data.decode("utf-8"), parse_int=_bounded_int)
+    except RecursionError:
+        raise MalformedResponse(f"{service}: malformed JSON from {url}: nested deeper than {MAX_JSON_DEPTH} levels") from None
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise MalformedResponse(f"{service}: malformed JSON from {url}: {reason}") from None
+    stack = [(payload, 1)]
+    while stack:  # iterative: the value may be as deep as json's own recursion allowed
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                raise MalformedResponse(f"{service}: malformed JSON from {url}: nested deeper than "
+                                        f"{MAX_JSON_DEPTH} levels")
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return payload
 
 
 def _first_string(value: Any) -> str:

@@ -323,5 +323,8 @@ def _clean_value(name: str, value: str) -> str:
     """LaTeX-decoded, whitespace-collapsed text; identifiers only lose escapes and braces."""
     if name in VERBATIM_FIELDS:
         value = _VERBATIM_ESCAPE_RE.sub(r"\1", value).replace("{", "").replace("}", "")
+        if name == "doi" and "%" in value:
+            # kbgen's writer percent-encodes what would break BibTeX (kbgen.output.bibtex).
+            value = value.replace("%5C", "\\").replace("%7B", "{").replace("%7D", "}")
         return _WS_RE.sub(" ", value).strip()
     return _WS_RE.sub(" ", decode_latex(value)).strip()

@@ -22,6 +22,13 @@ MAX_INT_DIGITS = 20
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
 _ABS_URL = re.compile(r"arxiv\.org/abs/(.+?)(v\d+)?$")
+# Controls and lone surrogates (JSON's "\ud800"): never written into papers.yaml.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _plain(text: str) -> str:
+    """One line of text from a response: controls and lone surrogates dropped, whitespace collapsed."""
+    return " ".join(_UNWRITABLE.sub("", text).split())
 
 
 class MalformedResponse(ValueError):
@@ -59,7 +66,7 @@ def parse_arxiv_atom(data: bytes, url: str = "arXiv API") -> dict[str, dict]:
 
 def _text(element: Any, path: str) -> str:
     found = element.find(path)
-    return " ".join((found.text or "").split()) if found is not None else ""
+    return _plain(found.text or "") if found is not None else ""
 
 
 def _arxiv_entry(entry: Any, arxiv_id: str) -> dict:
@@ -94,7 +101,7 @@ def parse_crossref_work(data: bytes, doi: str, url: str = "Crossref") -> dict:
         raise MalformedResponse(f"Crossref: the response from {url} has no 'message' object")
     titles = message.get("title")
     title = titles[0] if isinstance(titles, list) and titles and isinstance(titles[0], str) else ""
-    title = " ".join(title.split())
+    title = _plain(title)
     if not title:
         raise MalformedResponse(f"Crossref: work {doi} has no title ({url})")
     paper: dict[str, Any] = {"title": title, "authors": _crossref_authors(message.get("author"))}
@@ -106,14 +113,14 @@ def parse_crossref_work(data: bytes, doi: str, url: str = "Crossref") -> dict:
                                                                              else None)
     if venue:
         paper["venue"] = venue
-    found_doi = message.get("DOI") if isinstance(message.get("DOI"), str) else doi
+    found_doi = _plain(message["DOI"]) if isinstance(message.get("DOI"), str) else doi
     paper["doi"] = found_doi if DOI_RE.match(found_doi) else doi
     link = message.get("URL")
     if isinstance(link, str) and link.startswith(("http://", "https://")):
         paper["url"] = link
     abstract = message.get("abstract")
     if isinstance(abstract, str):
-        text = " ".join(re.sub(r"<[^>]{0,200}>", " ", abstract).split())
+        text = _plain(re.sub(r"<[^>]{0,200}>", " ", abstract))
         if text:
             paper["abstract"] = text
     return paper
@@ -157,7 +164,7 @@ def read_json(data: bytes, service: str, url: str) -> Any:
 def _first_string(value: Any) -> str:
     if isinstance(value, list):
         value = value[0] if value else ""
-    return " ".join(value.split()) if isinstance(value, str) else ""
+    return _plain(value) if isinstance(value, str) else ""
 
 
 def _crossref_authors(value: Any) -> list[str]:
@@ -166,8 +173,8 @@ def _crossref_authors(value: Any) -> list[str]:
         if not isinstance(person, dict):
             continue
         parts = [person.get("given"), person.get("family")]
-        name = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
-        name = name or (person.get("name") if isinstance(person.get("name"), str) else "")
+        name = _plain(" ".join(p for p in parts if isinstance(p, str)))
+        name = name or (_plain(person["name"]) if isinstance(person.get("name"), str) else "")
         if name:
             names.append(name)
     return names

@@ -189,27 +189,57 @@ def multimarkdown_meta(text: str) -> dict[str, tuple[str, int]]:
     >>> multimarkdown_meta("# Title\\nKey: value\\n"), multimarkdown_meta("---\\ntitle: x\\n---\\n")
     ({}, {})
     """
+    return split_multimarkdown(text)[0]
+
+
+def split_multimarkdown(text: str) -> tuple[dict[str, tuple[str, int]], str]:
+    """``(metadata, the rest of the page)`` as MkDocs splits a page without YAML front matter.
+
+    The rest is the text MkDocs renders (newlines normalised to ``\\n``).
+
+    >>> split_multimarkdown("Title: x\\n\\nBody\\n")
+    ({'title': ('x', 1)}, 'Body\\n')
+    """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _MKDOCS_YAML.match(text) or not _MKDOCS_META.match(text):
-        return {}
+        return {}, text
     found: dict[str, tuple[str, int]] = {}
     key = None
-    for number, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    used = 0
+    for number, line in enumerate(lines, start=1):
         if line.strip() == "":
+            used = number
             break
         head = _MKDOCS_META.match(line)
         if head:
             key = head.group("key").lower().strip()
             value = head.group("value").strip()
             found[key] = (f"{found[key][0]} {value}", found[key][1]) if key in found else (value, number)
+            used = number
             continue
         more = _MKDOCS_META_MORE.match(line)
         if not (more and key):
             break
         value, first = found[key]
         found[key] = (f"{value} {more.group('value').strip()}", first)
-    return found
+        used = number
+    return found, "\n".join(lines[used:]).lstrip("\n")
+
+
+def mkdocs_front_matter(text: str) -> tuple[str, str] | None:
+    """``(YAML text, the rest)`` when MkDocs reads YAML front matter from ``text``, else ``None``.
+
+    >>> mkdocs_front_matter("---\\ntitle: x\\n---\\n\\nBody\\n")
+    ('title: x\\n', '\\nBody\\n')
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    m = _MKDOCS_YAML.match(text)
+    if m is None:
+        return None
+    return m.group(1), text[m.end():]
 
 
 def _static_allowlist(data: bytes) -> list[tuple[str, int]]:

@@ -217,9 +217,10 @@ def _decode_with_pylatexenc(text: str) -> str:
         return _strip_crudely(text)  # pylatexenc recurses per group: keep deep input away from it
     try:
         return _converter().latex_to_text(text)
-    except (LatexWalkerError, IndexError):
+    except (LatexWalkerError, IndexError, AttributeError):
         # Malformed input. pylatexenc 2.10 raises IndexError, not its own error,
-        # for a macro whose arguments are missing (a bare \href at the end).
+        # for a macro whose arguments are missing (a bare \href at the end), and
+        # AttributeError for an accent whose argument is such a macro (\"\href{).
         return _strip_crudely(text)
 
 

@@ -160,3 +160,10 @@ def test_a_plain_svg_diagram_passes(kb):
              b'<rect width="10" height="10" fill="url(#g)"/><use xlink:href="#g"/><text x="1">A &amp; B</text>'
              b'<a href="https://arxiv.org/abs/1706.03762"><circle r="2"/></a></svg>')
     assert problems(kb.root, "content/img/ok.svg") == []
+
+
+@pytest.mark.parametrize("body", ['<img alt=">" src=x onerror=alert(1)>', "Text\n{: onclick=\"alert(1)\" }",
+                                  '<a href="&#106;avascript:alert(1)">x</a>', "[a](java&Tab;script:alert(1))"])
+def test_the_validator_sees_the_bypasses_of_the_issue(kb, body):
+    kb.write("content/summaries/s.md", f"---\ntitle: S\npaper: alpha\n---\n\n{body}\n")
+    assert ("KB020", 6) in problems(kb.root, "content/summaries/s.md")

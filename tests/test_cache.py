@@ -181,7 +181,7 @@ def test_a_code_change_invalidates(kb_root, monkeypatch):
 
 def test_unreadable_input_is_not_cached(kb_root):
     (kb_root / "content" / "summaries" / "broken.md").symlink_to(kb_root / "nowhere.md")
-    assert "KB026" in {d.code for d in load(kb_root).diagnostics}
+    assert "KB041" in {d.code for d in load(kb_root).diagnostics}  # a dangling link is refused
     assert not cache.entry_path(kb_root).exists()
 
 

@@ -203,3 +203,35 @@ def test_one_spelling_per_idea_across_the_commands() -> None:
                 spellings.setdefault(action.dest, set()).add(tuple(action.option_strings))
     for dest in ("root", "format", "dry_run", "with_abstract", "strict", "title"):
         assert len(spellings[dest]) == 1, (dest, spellings[dest])  # the same flag, however many commands use it
+
+
+def test_a_terminal_sees_control_characters_escaped() -> None:
+    """ESC and BEL in a title must not reach a terminal raw (window-title and screen-clearing injection)."""
+    import io
+
+    from kbgen.cli.common import TerminalStream
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    stream = TerminalStream(tty)
+    stream.write("1. evil \x1b]0;pwned\x07 title\n\tnext line\r\n")
+    assert tty.getvalue() == "1. evil \\x1b]0;pwned\\x07 title\n    next line\\r\n"
+    assert stream.isatty()
+
+
+def test_the_terminal_guard_wraps_terminals_only(monkeypatch) -> None:
+    import io
+
+    from kbgen.cli.common import TerminalStream, guard_terminal
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdout", Tty())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    guard_terminal()
+    assert isinstance(sys.stdout, TerminalStream) and not isinstance(sys.stderr, TerminalStream)

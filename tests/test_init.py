@@ -68,7 +68,7 @@ def test_init_writes_every_file_of_a_knowledge_base(new_kb):
 
 def test_the_new_knowledge_base_validates_strictly_with_sample_content(new_kb, capsys):
     code, out, _ = _run(capsys, "validate", "--root", new_kb, "--strict")
-    assert code == 0 and out == "0 errors, 0 warnings in 4 files\n"
+    assert code == 0 and out == "0 errors, 0 warnings in 5 files\n"
     code, out, _ = _run(capsys, "path", "attention-is-all-you-need", "--root", new_kb)
     assert code == 0 and "seq2seq" in out
 

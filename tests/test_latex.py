@@ -178,3 +178,8 @@ def test_what_pylatexenc_raises_is_kept_as_text(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(latex, "_converter", lambda: Refuses())
     assert decode_latex(r"\unknownmacro{word}") == "word"
+
+
+def test_an_accent_on_a_macro_without_arguments_does_not_raise() -> None:
+    # Found by the fuzz target (tests/hostile/test_fuzz.py): pylatexenc raises AttributeError here.
+    assert decode_latex('\\"\\href{') == ""

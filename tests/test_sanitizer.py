@@ -51,3 +51,54 @@ def test_active_content_is_removed(payload: str) -> None:
 def test_inline_icons_keep_their_view_box() -> None:
     icon = '<span class="twemoji"><svg viewBox="0 0 24 24"><path d="M1 2"></path></svg></span>'
     assert 'viewBox="0 0 24 24"' in sanitize_html(icon)
+
+
+def test_kbgen_scripts_are_kept_only_when_asked_and_only_exactly() -> None:
+    own = '<script src="../assets/kbgen/vendor/cytoscape/cytoscape.min.js"></script>'
+    assert sanitize_html(own) == ""
+    assert sanitize_html(own, kbgen_scripts=True) == own
+    for lookalike in ['<script src="https://evil.example/assets/kbgen/x.js"></script>',
+                      '<script src="../assets/kbgen/x.js" onload="alert(1)"></script>',
+                      '<script src="../assets/kbgen/x.js">alert(1)</script>',
+                      '<script src="../assets/kbgen/../../x.js?"></script>']:
+        assert "alert" not in sanitize_html(lookalike, kbgen_scripts=True)
+        assert "evil" not in sanitize_html(lookalike, kbgen_scripts=True)
+
+
+@pytest.mark.slow
+def test_the_allowlist_keeps_every_generated_page_whole(tmp_path) -> None:
+    """So the plugin can sanitise generated pages too: nothing kbgen writes is dropped."""
+    import collections
+    import re
+    import shutil
+    import subprocess
+    import sys
+    from html.parser import HTMLParser
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "fixtures" / "site-kb"
+    root = tmp_path / "kb"
+    shutil.copytree(fixture, root)
+    subprocess.run([sys.executable, "-m", "kbgen", "build", "--root", str(root), "--site-dir", str(tmp_path / "site")],
+                   check=True, capture_output=True, timeout=600)
+
+    class Count(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: collections.Counter = collections.Counter()
+
+        def handle_starttag(self, tag, attrs) -> None:
+            self.seen[tag] += 1
+            self.seen.update(f"{tag}[{name}]" for name, _ in attrs)
+
+    checked = 0
+    for page in (tmp_path / "site").rglob("index.html"):
+        m = re.search(r'<article class="md-content__inner md-typeset">(.*)</article>', page.read_text(), re.S)
+        if m is None:
+            continue
+        before, after = Count(), Count()
+        before.feed(m.group(1))
+        after.feed(sanitize_html(m.group(1), kbgen_scripts=True))
+        assert before.seen == after.seen, page
+        checked += 1
+    assert checked > 10

@@ -45,7 +45,9 @@ def test_load_sources_reads_everything(tmp_path: Path) -> None:
     assert (page.id, page.body, page.body_line) == ("a", "Body\n", 5)
     assert page.front.mark(("paper",)) == (3, 8)
     assert len(sources.bibs[0].records) == 1
-    assert set(sources.hashes) == set(iter_input_files(tmp_path))
+    # Every input, and the other files under content/ by name (the static-file check reads them).
+    assert set(sources.hashes) == set(iter_input_files(tmp_path)) | {"content/notes.txt", "content/other.yaml"}
+    assert sources.static == {"content/notes.txt": b"", "content/other.yaml": b""}
     assert sources.input_files()[0].is_absolute()
 
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kbgen.app.load import Loaded
-from kbgen.app.mkdocs_config import SiteError, config_path, load_mkdocs_config
-from kbgen.io.atomic import make_temp_dir, remove_tree, replace_directory
+from kbgen.app.mkdocs_config import SiteError, SiteUsageError, config_path, load_mkdocs_config
+from kbgen.io.atomic import make_temp_dir, output_problem, remove_tree, replace_directory
 from kbgen.site.export import PLUGIN_NAME
 
 #: Material for MkDocs' plugin that makes a site work from disk.
@@ -50,8 +50,9 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
     config_file = config_path(root)
     probe = load_mkdocs_config(config_file, site_dir=str(site_dir) if site_dir else None)
     target = Path(probe.site_dir).resolve()
-    if target == Path(probe.docs_dir).resolve() or target in Path(probe.docs_dir).resolve().parents:
-        raise SiteError(f"site_dir {target} would contain the docs dir; choose another --site-dir")
+    problem = output_problem(target, root, "site", probe.docs_dir)
+    if problem is not None:
+        raise SiteUsageError(f"site_dir {problem}")
     temp = make_temp_dir(target, "building")
     built = temp / "site"  # made by MkDocs, with ordinary permissions (temp itself is 0700)
     try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from kbgen.app.load import Loaded
-from kbgen.app.mkdocs_config import SiteError, config_path, load_mkdocs_config
+from kbgen.app.mkdocs_config import SiteError, SiteUsageError, config_path, load_mkdocs_config
 from kbgen.app.sitebuild import generated_files, make_renderer
 from kbgen.core.diagnostics import format_text
-from kbgen.io.atomic import write_tree
+from kbgen.io.atomic import output_problem, write_tree
 from kbgen.io.files import read_content_files, read_text
 from kbgen.site.export import PLUGIN_NAME, export_files
 from kbgen.site.renderer import SiteOptions
@@ -20,6 +20,9 @@ def export_tree(loaded: Loaded, out_dir: Path) -> int:
     Returns the number of files written. ``out_dir/mkdocs.yml`` builds with
     plain ``mkdocs build`` into ``out_dir/site``.
     """
+    problem = output_problem(out_dir, loaded.root, "export")
+    if problem is not None:
+        raise SiteUsageError(problem)
     if loaded.errors:
         raise SiteError("the knowledge base has errors:\n" + format_text(loaded.errors, summary=True).rstrip())
     config_file = config_path(loaded.root)

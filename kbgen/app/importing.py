@@ -20,6 +20,7 @@ from kbgen.core.identifiers import make_paper_id
 from kbgen.core.kinds import PAPERS_FILE
 from kbgen.io.atomic import FileChangedError, append_papers, write_atomic
 from kbgen.io.files import UnreadableFile, UnreadableRoot, is_directory, read_named_file, read_papers_text
+from kbgen.io.lock import locked
 from kbgen.parse.bibfields import record_to_paper
 from kbgen.parse.bibtex import parse_bibtex
 from kbgen.parse.located import parse_yaml
@@ -77,9 +78,19 @@ def bib_candidates(records: list, name: str, with_abstract: bool = False) -> lis
 
 def import_candidates(root: Path, candidates: list[Candidate], *, header: str, dry_run: bool,
                       source_warnings: list[Diagnostic] | None = None) -> ImportOutcome:
-    """Plan, check and (unless ``dry_run``) append the new candidates to ``root/papers.yaml``."""
+    """Plan, check and (unless ``dry_run``) append the new candidates to ``root/papers.yaml``.
+
+    The whole of it holds the knowledge base's lock and reads papers.yaml under
+    it, so two imports at once add every entry exactly once.
+    """
     if not is_directory(root):
         raise ImportUsageError(f"{root}: not a directory")
+    with locked(root):
+        return _import_locked(root, candidates, header=header, dry_run=dry_run, source_warnings=source_warnings)
+
+
+def _import_locked(root: Path, candidates: list[Candidate], *, header: str, dry_run: bool,
+                   source_warnings: list[Diagnostic] | None) -> ImportOutcome:
     try:
         sources = load_sources(root)
     except UnreadableRoot:
@@ -130,7 +141,7 @@ def write_papers(root: Path, old_text: str | None, plan: ImportPlan) -> None:
     if plan.prefix is None:
         append_papers(root, plan.text, expected=old_text or "")
         return
-    # kbgen.io.atomic has no compare-and-rewrite yet: compare, then write atomically.
+    # Under the import's lock: compare, then write atomically.
     if read_papers_text(root) != old_text:
         raise FileChangedError(f"{PAPERS_FILE} changed while kbgen was working; run the command again")
     write_atomic(root / PAPERS_FILE, new_papers_text(old_text, plan))

@@ -13,11 +13,15 @@ class SiteError(Exception):
     """The site could not be built; the message says why (printed without a traceback)."""
 
 
+class SiteUsageError(SiteError):
+    """The site cannot be built as asked (no mkdocs.yml, an output folder that would lose data): bad usage."""
+
+
 def config_path(root: Path) -> Path:
     """``root/mkdocs.yml``; :class:`SiteError` when there is none."""
     path = Path(root) / CONFIG_FILE
     if not is_regular_file(path):
-        raise SiteError(f"{path}: no such file; a knowledge base's site needs an mkdocs.yml "
+        raise SiteUsageError(f"{path}: no such file; a knowledge base's site needs an mkdocs.yml "
                         "(see the example at the repository's root)")
     return path
 

@@ -30,6 +30,7 @@ from kbgen.check.located import (
 from kbgen.check.order import check_path_order
 from kbgen.check.paths import check_curated_paths
 from kbgen.check.scaffolds import check_contributors, check_placeholders
+from kbgen.check.site import check_site
 from kbgen.core.diagnostics import Diagnostic, error, sort_diagnostics, suggest
 from kbgen.core.kb import KnowledgeBase, Origin
 from kbgen.core.kinds import ENTITY_KINDS, KINDS, PAPERS_FILE, TOPICS_FILE, kind_of_file
@@ -278,6 +279,7 @@ def _build_knowledge_base(sources: Sources) -> tuple[KnowledgeBase, list[Diagnos
                   crosschecks.check_prerequisite_cycles, crosschecks.check_unsafe_metadata, check_path_order,
                   check_links, check_placeholders, check_contributors):
         check(builder)
+    builder.diags += check_site(builder)
     kb = builder.knowledge_base()
     # KB031 at the step itself: the path files' items know where each step is.
     builder.diags += check_curated_paths(kb, locate=lambda path_id, i: builder.paths[path_id][1].locate(("steps", i)))

@@ -69,3 +69,35 @@ def report(diags: list[Diagnostic], fmt: str, stream: TextIO, files: int | None 
         stream.write(text_report(diags, files))
     else:
         stream.write(FORMATTERS[fmt](diags))
+
+
+class TerminalStream:
+    """A text stream that shows control characters as escapes (``\\x1b``), for a terminal.
+
+    Titles, ids and server texts come from strangers: ESC and BEL in one would
+    set the window title or clear the screen of whoever runs kbgen. Line
+    breaks and tabs pass; output redirected to a file or a pipe is not wrapped
+    (an .ics calendar keeps its CRLF).
+    """
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from kbgen.output.terminal import for_terminal
+
+        safe = "\n".join(for_terminal(line.replace("\t", "    ")) for line in text.split("\n"))
+        self._stream.write(safe)
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def guard_terminal() -> None:
+    """Wrap ``sys.stdout`` and ``sys.stderr`` in :class:`TerminalStream` where they are terminals."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        isatty = getattr(stream, "isatty", None)
+        if callable(isatty) and isatty() and not isinstance(stream, TerminalStream):
+            setattr(sys, name, TerminalStream(stream))

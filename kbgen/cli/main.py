@@ -20,7 +20,7 @@ from typing import Sequence
 
 from kbgen import __version__
 from kbgen.cli import commands
-from kbgen.cli.common import EXIT_OK, EXIT_USAGE, UsageError, add_root_argument
+from kbgen.cli.common import EXIT_OK, EXIT_USAGE, UsageError, add_root_argument, guard_terminal
 
 
 def _command_modules():
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kbgen`` console script."""
+    guard_terminal()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
 
@@ -56,7 +57,18 @@ CODES: dict[str, str] = {
     "KB033": "link to a page that does not exist",
     "KB034": "placeholder of `kbgen new` not replaced",
     "KB035": "probably the same paper twice (same title, years one apart: preprint and venue)",
+    "KB040": "more problems of one code than are shown (the rest are counted)",
+    "KB041": "file refused at the knowledge base's boundary (link leaving the root, link loop, FIFO, device)",
+    "KB042": "a limit exceeded (file size, nesting, expansion, number of entries)",
+    "KB043": "file that the site does not publish (unknown type, unsafe SVG, kbgen's own assets)",
+    "KB044": "id reserved by the site",
+    "KB045": "two files for one id",
+    "KB046": "topic parent cycle or topic tree too deep",
 }
+
+#: At most this many diagnostics of one code are kept; one KB040 counts the rest.
+MAX_PER_CODE = 100
+_CAPPED = "KB040"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -104,19 +116,85 @@ def suggest(word: str, candidates: Iterable[str], n: int = 3) -> str:
     return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
 
 
-def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Deduplicate and order by file, line, column, code."""
-    return sorted(set(diags), key=lambda d: (d.file, d.line, d.column, d.code, d.message))
+def sort_diagnostics(diags: Iterable[Diagnostic], limit: int = MAX_PER_CODE) -> list[Diagnostic]:
+    """Deduplicate, order by file, line, column, code, and keep at most ``limit`` of each code.
+
+    What is left out of a code is counted in one KB040 diagnostic at the end
+    (an error when an error was left out), so a reversed 1,500-step path
+    gives a hundred warnings and "and 1,124,250 more KB025", not a million lines.
+
+    >>> many = [warning("p.yaml", i, 1, "KB025", "late") for i in range(1, 6)]
+    >>> [d.line for d in sort_diagnostics(many, limit=2)], sort_diagnostics(many, limit=2)[-1].message
+    ([1, 2, 0], 'and 3 more KB025 warnings (not shown: fix the ones above and run again)')
+    """
+    ordered = sorted(set(diags), key=_order)
+    kept: list[Diagnostic] = []
+    shown: dict[str, int] = {}
+    dropped: dict[str, list[int]] = {}  # code -> [errors, warnings] left out
+    for d in ordered:
+        if d.code == _CAPPED:
+            number, _, rest = d.message.partition(" more ")
+            code = rest.split(" ", 1)[0]
+            tally = dropped.setdefault(code, [0, 0])
+            tally[0 if d.is_error else 1] += _count_in(number)
+            continue
+        seen = shown.get(d.code, 0)
+        if seen < limit:
+            shown[d.code] = seen + 1
+            kept.append(d)
+        else:
+            dropped.setdefault(d.code, [0, 0])[0 if d.is_error else 1] += 1
+    for code, (errors, warnings) in sorted(dropped.items()):
+        total = errors + warnings
+        noun = ("error" if not warnings else "warning" if not errors else "problem") + "s" * (total != 1)
+        kept.append(Diagnostic("", 0, 0, "error" if errors else "warning", _CAPPED,
+                               f"and {total:,} more {code} {noun} (not shown: fix the ones above and run again)"))
+    return kept
+
+
+def _order(d: Diagnostic) -> tuple:
+    return (d.code == _CAPPED, d.file, d.line, d.column, d.code, d.message)
+
+
+def _count_in(text: str) -> int:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return int(digits) if digits and len(digits) < 19 else 0
+
+
+#: C0 and C1 controls, DEL, and the bidirectional overrides ("Trojan source"): never sent raw to a terminal.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, keep_newlines: bool = False) -> str:
+    r"""``text`` with every control character shown as an escape (``\x1b``, ``\n``), for a terminal or a log.
+
+    A title carrying ESC or BEL must not set the window title or clear the
+    screen of whoever runs ``kbgen validate`` on a pull request.
+
+    >>> printable("Evil\x1b]0;pwned\x07 title\u202e")
+    'Evil\\x1b]0;pwned\\x07 title\\u202e'
+    >>> printable("two\nlines"), printable("two\nlines", keep_newlines=True)
+    ('two\\nlines', 'two\nlines')
+    """
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: m.group(0) if keep_newlines and m.group(0) == "\n" else _escape(m.group(0)), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 def count(diags: Iterable[Diagnostic]) -> tuple[int, int]:
-    """Return ``(errors, warnings)``."""
+    """Return ``(errors, warnings)``, counting those a KB040 stands for (it says whether they are errors)."""
     errors = warnings = 0
     for d in diags:
+        n = _count_in(d.message.partition(" more ")[0]) if d.code == _CAPPED else 1
         if d.is_error:
-            errors += 1
+            errors += n
         else:
-            warnings += 1
+            warnings += n
     return errors, warnings
 
 
@@ -125,7 +203,8 @@ def format_text(diags: list[Diagnostic], summary: bool = False, files: int | Non
 
     The summary counts ``files`` (the files checked) when given, else the files with problems.
     """
-    lines = [f"{d.file}:{d.line}:{d.column}: {d.severity} {d.code}: {d.message}" for d in diags]
+    lines = [(f"{printable(d.file)}:{d.line}:{d.column}: " if d.file else "")
+             + f"{d.severity} {d.code}: {printable(d.message)}" for d in diags]
     if summary:
         errors, warnings = count(diags)
         if files is None:
@@ -140,6 +219,7 @@ def format_text(diags: list[Diagnostic], summary: bool = False, files: int | Non
 def _github_escape(value: str, *, prop: bool) -> str:
     # GitHub's workflow-command escaping; properties also escape ':' and ','.
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = printable(value)  # ESC would reach the log viewer, which renders ANSI sequences
     if prop:
         value = value.replace(":", "%3A").replace(",", "%2C")
     return value

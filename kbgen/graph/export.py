@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Iterator
 
 import networkx as nx
@@ -9,6 +10,18 @@ import networkx as nx
 from kbgen.core.kinds import NODE_KINDS
 from kbgen.graph.build import EDGE_KINDS
 from kbgen.graph.kbgraph import KBGraph
+
+# Code points XML 1.0 forbids even escaped (most C0 controls, lone surrogates, U+FFFE/U+FFFF).
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry, even escaped (GraphML, the Atom feed).
+
+    >>> xml_safe("Attention\x1b[2J is all\x07 you need\ttoo")
+    'Attention[2J is all you need\ttoo'
+    """
+    return _INVALID_XML.sub("", text) if _INVALID_XML.search(text) else text
 
 
 def iter_nodes(g: KBGraph, kinds: set[str] | None = None) -> Iterator[tuple[str, dict]]:
@@ -72,23 +85,29 @@ def graph_for_export(g: KBGraph, kinds: set[str] | None = None,
 
     GraphML holds neither lists nor None: topics become a comma-separated
     string and a missing value is left out, so numbers keep their types.
+    Every string is :func:`xml_safe`: a title with ESC or BEL in it made the
+    GraphML file invalid XML.
     """
     data = graph_to_json(g, kinds, url_of)
     out = nx.DiGraph()
     for node in data["nodes"]:
-        out.add_node(node["id"], **{k: _scalar(v) for k, v in node.items() if k != "id" and v is not None})
+        out.add_node(xml_safe(node["id"]),
+                     **{k: _scalar(v) for k, v in node.items() if k != "id" and v is not None})
     for edge in data["edges"]:
-        out.add_edge(edge["source"], edge["target"],
-                     **{k: v for k, v in edge.items() if k in ("kind", "reason") and v is not None})
+        out.add_edge(xml_safe(edge["source"]), xml_safe(edge["target"]),
+                     **{k: _scalar(v) for k, v in edge.items() if k in ("kind", "reason") and v is not None})
     return out
 
 
 def _scalar(value):
-    return ",".join(value) if isinstance(value, list) else value
+    if isinstance(value, list):
+        value = ",".join(value)
+    return xml_safe(value) if isinstance(value, str) else value
 
 
 def _dot_quote(value: str) -> str:
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    text = xml_safe(str(value)).replace("\r", " ")  # Graphviz reads labels as text too
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def render_dot(g: KBGraph, kinds: set[str] | None = None) -> str:

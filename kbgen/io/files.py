@@ -20,9 +20,14 @@ from typing import Iterator
 
 from kbgen.core.diagnostics import Diagnostic, error
 from kbgen.core.kinds import CONTENT_DIR, PAPERS_FILE, PATHS_DIR, TOPICS_FILE
+from kbgen.io import boundary
 
 #: Suffixes of the files that are inputs of a knowledge base.
 INPUT_SUFFIXES = (".md", ".yaml", ".yml", ".bib")
+#: The site's configuration, read for the options the checks need (the static-file allowlist).
+SITE_CONFIG = "mkdocs.yml"
+#: The "hash" of a file listed by name only (its bytes are not read).
+_NAME_ONLY = "-"
 
 
 class UnreadableRoot(Exception):
@@ -76,27 +81,21 @@ def is_input(rel: str) -> bool:
     return parent == PATHS_DIR and name.endswith((".yaml", ".yml"))
 
 
+#: Files under content/ that are not inputs but whose bytes a check reads (SVG can carry script).
+CHECKED_SUFFIXES = (".svg", ".svgz")
+
+
+def _walk_content(root: Path) -> boundary.Walk:
+    return boundary.walk(os.path.realpath(root), CONTENT_DIR)
+
+
 def iter_input_files(root: Path) -> Iterator[str]:
-    """Relative POSIX paths of every input under ``root``, in a stable order."""
-    if (root / PAPERS_FILE).is_file():
+    """Relative POSIX paths of every input under ``root``, in a stable order (refused entries left out)."""
+    real = os.path.realpath(root)
+    path, _ = boundary.entry(real, PAPERS_FILE)
+    if path is not None:
         yield PAPERS_FILE
-    content = root / CONTENT_DIR
-    if not content.is_dir():
-        return
-    found = []
-    top = os.fspath(content)
-    for dirpath, dirnames, filenames in os.walk(top):
-        # Hidden folders (.obsidian, .git) are not content.
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        # String joins, not pathlib: this runs per file on every (cached) query.
-        prefix = CONTENT_DIR + dirpath[len(top):].replace(os.sep, "/") + "/"
-        for name in filenames:
-            if name.startswith(".") or not name.endswith(INPUT_SUFFIXES):
-                continue
-            rel = prefix + name
-            if is_input(rel):
-                found.append(rel)
-    yield from sorted(found)
+    yield from (rel for rel, _ in _walk_content(root).files if is_input(rel))
 
 
 def check_root(root: Path) -> None:
@@ -109,18 +108,41 @@ def check_root(root: Path) -> None:
 
 
 def read_inputs(root: Path | str) -> Inputs:
-    """The bytes of every input under ``root``; an unreadable file becomes a KB026 diagnostic.
+    """The bytes of every input under ``root``; what cannot or may not be read becomes a diagnostic.
 
-    Raises :class:`UnreadableRoot` when ``root`` is not a knowledge base.
+    Besides the inputs, :attr:`Inputs.files` lists the site's configuration
+    (``mkdocs.yml``, for the options the checks read) and every other file
+    under ``content/``: SVG with its bytes, anything else by name only (empty
+    bytes), so that the checks see every file the site would publish and the
+    content cache's key changes when one is added. The rules of the walk are
+    :mod:`kbgen.io.boundary`'s. Raises :class:`UnreadableRoot` when ``root``
+    is not a knowledge base.
     """
     root = Path(root)
     check_root(root)
     inputs = Inputs(root)
-    top = os.fspath(root)
-    for rel in iter_input_files(root):
+    real_root = os.path.realpath(root)
+    listed: list[tuple[str, str | None]] = []
+    for rel in (PAPERS_FILE, SITE_CONFIG):
+        path, problem = boundary.entry(real_root, rel)
+        if problem is not None:
+            inputs.diagnostics.append(problem)
+        elif path is not None:
+            listed.append((rel, path))
+    walked = _walk_content(root)
+    inputs.diagnostics.extend(walked.diagnostics)
+    for rel, path in walked.files:
+        read = is_input(rel) or rel.lower().endswith(CHECKED_SUFFIXES)
+        listed.append((rel, path if read else None))
+    for rel, path in listed:
+        if path is None:
+            inputs.files.append(InputFile(rel, b"", _NAME_ONLY))
+            continue
         try:
-            with open(os.path.join(top, rel), "rb") as handle:
-                data = handle.read()
+            data = boundary.read_regular(path)
+        except boundary.RefusedFile as exc:
+            inputs.diagnostics.append(error(rel, 0, 0, exc.code, f"not read: {exc.strerror}"))
+            continue
         except OSError as exc:
             inputs.diagnostics.append(error(rel, 0, 0, "KB026", f"cannot read the file: {exc.strerror}"))
             continue
@@ -143,10 +165,14 @@ def exists(path: Path | str) -> bool:
     return Path(path).exists()
 
 
-def read_named_file(path: Path | str) -> bytes:
-    """The bytes of a file named on the command line; :class:`UnreadableFile` says why not."""
+def read_named_file(path: Path | str, limit: int | None = None) -> bytes:
+    """The bytes of a file named on the command line; :class:`UnreadableFile` says why not.
+
+    Only a regular file of at most ``limit`` bytes is read: ``/dev/zero`` or a
+    FIFO is refused at once instead of filling memory or blocking.
+    """
     try:
-        return Path(path).read_bytes()
+        return boundary.read_regular(os.fspath(path), limit, follow=True)
     except OSError as exc:
         raise UnreadableFile(path, exc.strerror or str(exc)) from None
 
@@ -169,8 +195,12 @@ def read_id_list(path: Path | str) -> list[str]:
 
 
 def read_text(path: Path | str) -> str:
-    """Read a UTF-8 text file (a BOM is dropped); raises ``OSError``/``UnicodeDecodeError``."""
-    return Path(path).read_bytes().decode("utf-8-sig")
+    """Read a UTF-8 text file (a BOM is dropped); raises ``OSError``/``UnicodeDecodeError``.
+
+    A FIFO, a device or a file over :data:`kbgen.io.boundary.MAX_FILE_BYTES`
+    raises :class:`kbgen.io.boundary.RefusedFile` (an ``OSError``).
+    """
+    return boundary.read_regular(os.fspath(path), follow=True).decode("utf-8-sig")
 
 
 def read_text_if_any(path: Path | str) -> str | None:
@@ -179,20 +209,30 @@ def read_text_if_any(path: Path | str) -> str | None:
     Raises ``OSError`` or ``UnicodeDecodeError`` when it exists but cannot be read.
     """
     path = Path(path)
-    if not path.exists():
+    if not os.path.exists(path):
         return None
-    return path.read_bytes().decode("utf-8")
+    return boundary.read_regular(os.fspath(path), follow=True).decode("utf-8")
 
 
 def read_papers_text(root: Path | str) -> str | None:
-    """The exact text of ``papers.yaml`` (BOM kept), or ``None`` when there is none."""
-    return read_text_if_any(Path(root) / PAPERS_FILE)
+    """The exact text of ``papers.yaml`` (BOM kept), or ``None`` when there is none.
+
+    The same rules as for every input hold (:mod:`kbgen.io.boundary`): a
+    papers.yaml that links outside the root raises
+    :class:`kbgen.io.boundary.RefusedFile`, an ``OSError``.
+    """
+    real, problem = boundary.entry(os.path.realpath(root), PAPERS_FILE)
+    if problem is not None:
+        raise boundary.RefusedFile(problem.message, problem.code)
+    if real is None:
+        return None
+    return boundary.read_regular(real).decode("utf-8")
 
 
 def read_bytes_if_any(path: Path | str) -> bytes | None:
-    """The bytes of ``path``, or ``None`` when it is missing or unreadable."""
+    """The bytes of ``path``, or ``None`` when it is missing, unreadable or not a regular file."""
     try:
-        return Path(path).read_bytes()
+        return boundary.read_regular(os.fspath(path), follow=True)
     except OSError:
         return None
 
@@ -219,17 +259,25 @@ def read_package_files(package: str, folder: str) -> dict[str, bytes]:
     return found
 
 
-def read_content_files(docs_dir: Path | str) -> dict[str, str | bytes]:
-    """Every non-hidden file under ``docs_dir``: Markdown as text, anything else as bytes."""
+def read_content_files(docs_dir: Path | str, root: Path | str | None = None) -> dict[str, str | bytes]:
+    """Every non-hidden file under ``docs_dir``: Markdown as text, anything else as bytes.
+
+    The walk follows :mod:`kbgen.io.boundary` (``root``, default the parent
+    of ``docs_dir``, is the boundary): links leaving it, loops, FIFOs and
+    devices are left out, so ``kbgen export`` never copies a file from
+    outside the knowledge base. The loader reports each of them as an error,
+    and export refuses a knowledge base with errors.
+    """
     docs_dir = Path(docs_dir)
+    top = os.path.realpath(root if root is not None else docs_dir.parent)
+    start = os.path.relpath(os.path.abspath(docs_dir), os.path.abspath(root if root is not None else docs_dir.parent))
+    prefix = start.replace(os.sep, "/")
     found: dict[str, str | bytes] = {}
-    for dirpath, dirnames, filenames in os.walk(docs_dir):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = Path(dirpath, name)
-            rel = path.relative_to(docs_dir).as_posix()
-            data = path.read_bytes()
-            found[rel] = data.decode("utf-8-sig") if name.endswith(".md") else data
+    for rel, path in boundary.walk(top, prefix).files:
+        name = rel[len(prefix) + 1:]
+        try:
+            data = boundary.read_regular(path)
+        except OSError:
+            continue  # reported by the loader (KB026, KB041, KB042)
+        found[name] = data.decode("utf-8-sig") if name.endswith(".md") else data
     return found

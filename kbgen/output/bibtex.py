@@ -28,8 +28,10 @@ _JOURNAL_RE = re.compile(
     re.IGNORECASE,
 )
 _KEY_OK_RE = re.compile(r"^[^\s,{}()\"'#%~\\=]+$")
+# Braces become macros, never ``\{``: BibTeX counts every brace, backslash or not, so a
+# lone ``\}`` in a title closed the field early and broke the whole file.
 _TEX_SPECIALS = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "&": r"\&", "%": r"\%",
     "_": r"\_", "#": r"\#", "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
 _TEX_SPECIALS_RE = re.compile(r"[\\{}&%_#$~^]|-(?=-)")
@@ -38,8 +40,8 @@ _TEX_SPECIALS_RE = re.compile(r"[\\{}&%_#$~^]|-(?=-)")
 def escape_bibtex(text: str) -> str:
     """Escape ``text`` so BibTeX (and :func:`kbgen.parse.bibtex.parse_bibtex`) reads it back unchanged.
 
-    >>> escape_bibtex("R&D at 100% -- C# {x}")
-    'R\\\\&D at 100\\\\% -{}- C\\\\# \\\\{x\\\\}'
+    >>> print(escape_bibtex("R&D at 100% -- C# {x}"))
+    R\\&D at 100\\% -{}- C\\# \\textbraceleft{}x\\textbraceright{}
     """
     return _TEX_SPECIALS_RE.sub(lambda m: _TEX_SPECIALS.get(m.group(0), "-{}"), text)
 
@@ -124,5 +126,12 @@ def _format_name(name: str) -> str:
 
 
 def _escape_verbatim(text: str) -> str:
-    """URLs and DOIs: only what would break the BibTeX syntax is escaped."""
-    return text.replace("{", "%7B").replace("}", "%7D")
+    """URLs and DOIs: what would break the BibTeX syntax is percent-encoded (``%5C``, ``%7B``, ``%7D``).
+
+    A backslash too: ``{10.1/x\\}`` ends the value for BibTeX but escapes the
+    brace for bibtexparser. :mod:`kbgen.parse.bibtex` decodes the three in a DOI.
+
+    >>> _escape_verbatim("10.1/x" + chr(92))
+    '10.1/x%5C'
+    """
+    return text.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")

@@ -21,17 +21,16 @@ from typing import Callable, Iterable
 from kbgen.core.kb import KnowledgeBase
 from kbgen.core.kinds import KINDS
 from kbgen.core.models import Story, Summary
+from kbgen.graph.export import xml_safe
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 50
 _EPOCH = "1970-01-01T00:00:00Z"
-# Code points XML 1.0 forbids even escaped.
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MARKUP = re.compile(r"<!--.*?-->|<[^>]{0,2000}>|[*_`#>]+|!?\[([^\]]*)\]\([^)]*\)", re.S)
 
 
 def _clean(text: str) -> str:
-    return _INVALID_XML.sub("", text)
+    return xml_safe(text)
 
 
 def _timestamp(day: _dt.date) -> str:
@@ -109,7 +108,7 @@ def _entry(kb: KnowledgeBase, kind: str, item: Summary | Story, site_url: str | 
         ET.SubElement(ET.SubElement(entry, "author"), "name").text = _clean(name)
     for topic in item.topics:
         label = kb.topics[topic].name if topic in kb.topics else topic
-        ET.SubElement(entry, "category", term=topic, label=_clean(label))
+        ET.SubElement(entry, "category", term=_clean(topic), label=_clean(label))
     text = first_paragraph(item.body)
     if item.paper and item.paper in kb.papers:
         about = f"About: {kb.papers[item.paper].title}."

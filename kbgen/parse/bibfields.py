@@ -47,7 +47,10 @@ def record_to_paper(rec: BibRecord) -> dict:
     if authors:
         paper["authors"] = authors
     if f.get("year"):
-        paper["year"] = int(f["year"]) if f["year"].isascii() and f["year"].isdigit() else f["year"]
+        year = f["year"]
+        # A year is a few digits; a longer run stays text for the model to refuse (int() of
+        # 4,300 digits or more raises).
+        paper["year"] = int(year) if year.isascii() and year.isdigit() and len(year) <= 6 else year
     arxiv = extract_arxiv(f)
     venue = _venue(f, arxiv)
     if venue:

@@ -22,13 +22,17 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from kbgen.core.diagnostics import Diagnostic, error, suggest, warning
 from kbgen.core.identifiers import slugify
+from kbgen.parse.bibvalues import MAX_VALUE_CHARS, ValueTooLong, evaluate_value
 from kbgen.parse.latex import decode_latex
 
-__all__ = ["BibRecord", "evaluate_value", "parse_bibtex"]
+__all__ = ["BibRecord", "ValueTooLong", "evaluate_value", "parse_bibtex"]
+
+#: A year longer than this is not a year (and Python refuses int() past 4,300 digits).
+_MAX_YEAR_CHARS = 20
 
 # bibtexparser logs every syntax error it recovers from; we report them as
 # diagnostics instead, so keep its records off stderr unless the application
@@ -189,10 +193,21 @@ def _define_macro(block: Any, macros: dict[str, str], file: str, lines: list[str
                   diags: list[Diagnostic]) -> None:
     """Evaluate an ``@string`` definition with the macros defined before it."""
     line = _line_of(block)
-    value, undefined = evaluate_value(block.value, macros)
+    try:
+        value, undefined = evaluate_value(block.value, macros)
+    except ValueTooLong:
+        diags.append(_too_long(file, line, _column_of(lines, line, "@"), f"@string '{block.key.strip()}'"))
+        macros[block.key.strip().lower()] = ""
+        return
     for name in undefined:
         diags.append(_undefined_macro(file, line, _column_of(lines, line, name), name))
     macros[block.key.strip().lower()] = value
+
+
+def _too_long(file: str, line: int, column: int, what: str) -> Diagnostic:
+    return error(file, line, column, "KB042",
+                 f"{what} expands to more than {MAX_VALUE_CHARS:,} characters (self-referencing "
+                 "@string concatenation?); shorten it (the value is not used)")
 
 
 def _undefined_macro(file: str, line: int, column: int, name: str) -> Diagnostic:
@@ -224,9 +239,18 @@ def _read_entry(block: Any, macros: dict[str, str], file: str, lines: list[str],
         if name in values or not name:
             continue  # a repeated field was reported already; BibTeX keeps the first
         fline = (fld.start_line + 1) if fld.start_line is not None else line
-        value, undefined = evaluate_value(fld.value, macros)
+        fcol = _column_of(lines, fline, fld.key.strip())
+        try:
+            value, undefined = evaluate_value(fld.value, macros)
+        except ValueTooLong:
+            diags.append(_too_long(file, fline, fcol, f"field '{name}'"))
+            continue
         for macro in undefined:
-            diags.append(_undefined_macro(file, fline, _column_of(lines, fline, fld.key.strip()), macro))
+            diags.append(_undefined_macro(file, fline, fcol, macro))
+        if name == "year" and len(value.strip()) > _MAX_YEAR_CHARS:
+            diags.append(error(file, fline, fcol, "KB010",
+                               f"year of {len(value.strip()):,} characters is not a year; write it as e.g. 2017"))
+            continue
         values[name] = value
         field_lines[name] = fline
     return _Pending(key, entry_type, line, column, block.raw or "", values, field_lines)
@@ -299,93 +323,8 @@ def _clean_value(name: str, value: str) -> str:
     """LaTeX-decoded, whitespace-collapsed text; identifiers only lose escapes and braces."""
     if name in VERBATIM_FIELDS:
         value = _VERBATIM_ESCAPE_RE.sub(r"\1", value).replace("{", "").replace("}", "")
+        if name == "doi" and "%" in value:
+            # kbgen's writer percent-encodes what would break BibTeX (kbgen.output.bibtex).
+            value = value.replace("%5C", "\\").replace("%7B", "{").replace("%7D", "}")
         return _WS_RE.sub(" ", value).strip()
     return _WS_RE.sub(" ", decode_latex(value)).strip()
-
-
-# --------------------------------------------------------------------------
-# values: macros and concatenation
-
-_BRACE_RE = re.compile(r"(?<!\\)[{}]")
-_QUOTE_OR_BRACE_RE = re.compile(r'(?<!\\)[{}"]')
-_WORD_RE = re.compile(r'[^\s#{}"]+')
-
-
-def evaluate_value(raw: str, macros: Mapping[str, str]) -> tuple[str, list[str]]:
-    """Evaluate a raw BibTeX value: braces, quotes, numbers, macros and ``#``.
-
-    Returns the value (inner braces kept, for LaTeX decoding) and the names of
-    undefined macros, which are kept as text.
-
-    >>> evaluate_value('acl # " 2019" # {, {ACL}}', {"acl": "Proc. of ACL"})
-    ('Proc. of ACL 2019, {ACL}', [])
-    >>> evaluate_value("jun", {"jun": "June"})
-    ('June', [])
-    """
-    raw = raw.strip()
-    if len(raw) >= 2 and raw[0] == "{" and raw[-1] == "}" and _encloses_all(raw):
-        return raw[1:-1], []  # by far the most common form: one braced value
-    parts: list[str] = []
-    undefined: list[str] = []
-    pos, n = 0, len(raw)
-    while pos < n:
-        ch = raw[pos]
-        if ch.isspace() or ch == "#":
-            pos += 1
-        elif ch == "{":
-            end = _closing_brace(raw, pos)
-            parts.append(raw[pos + 1:end])
-            pos = end + 1
-        elif ch == '"':
-            end = _closing_quote(raw, pos)
-            parts.append(raw[pos + 1:end])
-            pos = end + 1
-        else:
-            m = _WORD_RE.match(raw, pos)
-            word = m.group(0) if m else raw[pos]
-            pos += len(word)
-            parts.append(_expand(word, macros, undefined))
-    return "".join(parts), undefined
-
-
-def _expand(word: str, macros: Mapping[str, str], undefined: list[str]) -> str:
-    """A bare word in a value is a number or a macro name."""
-    if word.isdigit():
-        return word
-    value = macros.get(word.lower())
-    if value is None:
-        undefined.append(word)
-        return word
-    return value
-
-
-def _encloses_all(value: str) -> bool:
-    """Whether the brace at ``value[0]`` is closed by the one at ``value[-1]``."""
-    inner = value[1:-1]
-    if "{" not in inner and "}" not in inner:
-        return True
-    return _closing_brace(value, 0) == len(value) - 1
-
-
-def _closing_brace(text: str, start: int) -> int:
-    """Index of the brace closing the one at ``start`` (the end of text if unbalanced)."""
-    depth = 0
-    for m in _BRACE_RE.finditer(text, start):
-        depth += 1 if m.group(0) == "{" else -1
-        if depth == 0:
-            return m.start()
-    return len(text)
-
-
-def _closing_quote(text: str, start: int) -> int:
-    """Index of the ``"`` closing the one at ``start``; quotes inside braces do not count."""
-    depth = 0
-    for m in _QUOTE_OR_BRACE_RE.finditer(text, start + 1):
-        ch = m.group(0)
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth = max(depth - 1, 0)
-        elif depth == 0:
-            return m.start()
-    return len(text)

@@ -97,6 +97,7 @@ _PLACEHOLDER_CHARS: dict[str, str] = {v: k for k, v in _ESCAPES.items()}
 _PLACEHOLDER_CHARS.update({"\ue00b": "\\", "\ue00c": "~", "\ue00d": "^"})
 _RESTORE = str.maketrans(_PLACEHOLDER_CHARS)
 _PLACEHOLDER_RE = re.compile("[\ue001-\ue00d]")
+_PLACEHOLDER_COUNT = 13
 
 # Control symbols that are spacing or hyphenation hints.
 _SPACING = {"\\": " ", " ": " ", ",": " ", ";": " ", ":": " ", "!": "", "/": "", "-": "", "@": ""}
@@ -129,7 +130,18 @@ def decode_latex(text: str) -> str:
     """
     if not _needs_decoding(text):
         return text
+    if _PLACEHOLDER_RE.search(text):
+        return _decode_around_placeholders(text)
     return _decode(text)
+
+
+def _decode_around_placeholders(text: str) -> str:
+    """Decode text that itself holds the placeholder characters: park them on unused code points first."""
+    used = set(text)
+    spare = [chr(c) for c in range(0xF0000, 0xFFFFE) if chr(c) not in used][:_PLACEHOLDER_COUNT]
+    away = {0xE001 + i: spare[i] for i in range(_PLACEHOLDER_COUNT)}
+    back = {ord(spare[i]): chr(0xE001 + i) for i in range(_PLACEHOLDER_COUNT)}
+    return _decode(text.translate(away)).translate(back)
 
 
 def _needs_decoding(text: str) -> bool:
@@ -205,9 +217,10 @@ def _decode_with_pylatexenc(text: str) -> str:
         return _strip_crudely(text)  # pylatexenc recurses per group: keep deep input away from it
     try:
         return _converter().latex_to_text(text)
-    except (LatexWalkerError, IndexError):
+    except (LatexWalkerError, IndexError, AttributeError):
         # Malformed input. pylatexenc 2.10 raises IndexError, not its own error,
-        # for a macro whose arguments are missing (a bare \href at the end).
+        # for a macro whose arguments are missing (a bare \href at the end), and
+        # AttributeError for an accent whose argument is such a macro (\"\href{).
         return _strip_crudely(text)
 
 

@@ -35,6 +35,12 @@ _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "t
 _MAX_DEPTH = 64
 _MIN_EXPANSION = 100_000  # aliases may expand this many nodes before the ratio rule applies
 _EXPANSION_RATIO = 10
+#: Characters of text that aliases may expand to: twice the file, or 1 MB for a small one. The node
+#: rule alone let one 1 MB scalar, aliased 1,200 times by a 1 MB file, become 1.2 GB of titles.
+_MIN_EXPANSION_CHARS = 1_000_000
+_EXPANSION_CHARS_RATIO = 2
+#: The longest scalar kbgen reads (an abstract is a few thousand characters); longer is KB042.
+MAX_SCALAR_CHARS = 20_000
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 
 
@@ -92,13 +98,15 @@ class _Builder:
     (without ``&`` no node can be shared).
     """
 
-    def __init__(self, file: str, line_offset: int, aliases: bool = True):
+    def __init__(self, file: str, line_offset: int, aliases: bool = True, size: int = 0):
         self.file = file
         self.offset = line_offset
         self.marks: dict[Path_, tuple[int, int]] = {}
         self.diagnostics: list[Diagnostic] = []
         self.visits = 0
         self.distinct: set[int] = set()
+        self.chars = 0
+        self.char_budget = max(_MIN_EXPANSION_CHARS, _EXPANSION_CHARS_RATIO * size)
         self.fast = not aliases  # inline plain strings only when no visit needs counting
 
     def loc(self, node: yaml.Node) -> tuple[int, int]:
@@ -113,6 +121,13 @@ class _Builder:
                 raise _Abort(error(self.file, line, col, "KB022",
                                    "YAML aliases expand to far more nodes than the file holds "
                                    "(an alias bomb?); write the values out instead of using anchors"))
+            if isinstance(node, _Scalar):
+                self.chars += len(node.value)
+                if self.chars > self.char_budget:
+                    line, col = self.loc(node)
+                    raise _Abort(error(self.file, line, col, "KB022",
+                                       f"YAML aliases expand to more than {self.char_budget:,} characters of text "
+                                       "(an alias bomb?); write the values out instead of using anchors"))
         if depth > _MAX_DEPTH:
             line, col = self.loc(node)
             raise _Abort(error(self.file, line, col, "KB008",
@@ -127,7 +142,7 @@ class _Builder:
                 return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
             marks, offset, result = self.marks, self.offset + 1, []
             for i, item in enumerate(node.value):
-                if item.tag == _STR and type(item) is _Scalar:
+                if item.tag == _STR and type(item) is _Scalar and len(item.value) <= MAX_SCALAR_CHARS:
                     mark = item.start_mark
                     marks[path + (i,)] = (mark.line + offset, mark.column + 1)
                     result.append(item.value)
@@ -136,6 +151,8 @@ class _Builder:
             return result
         if node.tag not in _SCALAR_TAGS:
             return self.bad_tag(node)
+        if len(node.value) > MAX_SCALAR_CHARS:
+            return self.too_long(node)
         try:
             return _construct_scalar(node)
         except (ValueError, yaml.YAMLError, OverflowError):
@@ -176,7 +193,8 @@ class _Builder:
                 continue
             mark = key_node.start_mark
             marks[path + (key, "<key>")] = (mark.line + offset, mark.column + 1)
-            if inline and value_node.tag == _STR and type(value_node) is _Scalar:
+            if (inline and value_node.tag == _STR and type(value_node) is _Scalar
+                    and len(value_node.value) <= MAX_SCALAR_CHARS):
                 mark = value_node.start_mark
                 marks[path + (key,)] = (mark.line + offset, mark.column + 1)
                 result[key] = value_node.value
@@ -184,6 +202,13 @@ class _Builder:
                 result[key] = self.build(value_node, path + (key,), depth + 1)
         marks.pop(path + ("<key>",), None)
         return result
+
+    def too_long(self, node: yaml.ScalarNode) -> str:
+        line, col = self.loc(node)
+        self.diagnostics.append(error(self.file, line, col, "KB042",
+                                      f"a value of {len(node.value):,} characters; kbgen reads at most "
+                                      f"{MAX_SCALAR_CHARS:,} (shorten it)"))
+        return node.value[:MAX_SCALAR_CHARS]
 
     def bad_tag(self, node: yaml.Node) -> None:
         line, col = self.loc(node)
@@ -250,7 +275,7 @@ def _parse(text: str, file: str, line_offset: int) -> LocatedDoc:
         return doc
     if root is None:
         return doc
-    builder = _Builder(file, line_offset, aliases="&" in text)
+    builder = _Builder(file, line_offset, aliases="&" in text, size=len(text))
     try:
         doc.value = builder.build(root, ())
     except _Abort as abort:

@@ -14,9 +14,21 @@ from typing import Any
 
 from kbgen.core.identifiers import DOI_RE
 
+#: Deepest JSON nesting and longest integer read from Crossref (its works nest six levels,
+#: years have four digits); Python itself refuses int() past 4,300 digits.
+MAX_JSON_DEPTH = 64
+MAX_INT_DIGITS = 20
+
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
 _ABS_URL = re.compile(r"arxiv\.org/abs/(.+?)(v\d+)?$")
+# Controls and lone surrogates (JSON's "\ud800"): never written into papers.yaml.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _plain(text: str) -> str:
+    """One line of text from a response: controls and lone surrogates dropped, whitespace collapsed."""
+    return " ".join(_UNWRITABLE.sub("", text).split())
 
 
 class MalformedResponse(ValueError):
@@ -54,7 +66,7 @@ def parse_arxiv_atom(data: bytes, url: str = "arXiv API") -> dict[str, dict]:
 
 def _text(element: Any, path: str) -> str:
     found = element.find(path)
-    return " ".join((found.text or "").split()) if found is not None else ""
+    return _plain(found.text or "") if found is not None else ""
 
 
 def _arxiv_entry(entry: Any, arxiv_id: str) -> dict:
@@ -83,16 +95,13 @@ def _arxiv_entry(entry: Any, arxiv_id: str) -> dict:
 
 def parse_crossref_work(data: bytes, doi: str, url: str = "Crossref") -> dict:
     """Paper fields from a Crossref work response."""
-    try:
-        payload = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
-        raise MalformedResponse(f"Crossref: malformed JSON from {url}: {exc}") from None
+    payload = read_json(data, "Crossref", url)
     message = payload.get("message") if isinstance(payload, dict) else None
     if not isinstance(message, dict):
         raise MalformedResponse(f"Crossref: the response from {url} has no 'message' object")
     titles = message.get("title")
     title = titles[0] if isinstance(titles, list) and titles and isinstance(titles[0], str) else ""
-    title = " ".join(title.split())
+    title = _plain(title)
     if not title:
         raise MalformedResponse(f"Crossref: work {doi} has no title ({url})")
     paper: dict[str, Any] = {"title": title, "authors": _crossref_authors(message.get("author"))}
@@ -104,23 +113,58 @@ def parse_crossref_work(data: bytes, doi: str, url: str = "Crossref") -> dict:
                                                                              else None)
     if venue:
         paper["venue"] = venue
-    found_doi = message.get("DOI") if isinstance(message.get("DOI"), str) else doi
+    found_doi = _plain(message["DOI"]) if isinstance(message.get("DOI"), str) else doi
     paper["doi"] = found_doi if DOI_RE.match(found_doi) else doi
     link = message.get("URL")
     if isinstance(link, str) and link.startswith(("http://", "https://")):
         paper["url"] = link
     abstract = message.get("abstract")
     if isinstance(abstract, str):
-        text = " ".join(re.sub(r"<[^>]{0,200}>", " ", abstract).split())
+        text = _plain(re.sub(r"<[^>]{0,200}>", " ", abstract))
         if text:
             paper["abstract"] = text
     return paper
 
 
+def _bounded_int(text: str) -> int:
+    digits = text.lstrip("-")
+    if len(digits) > MAX_INT_DIGITS:
+        raise ValueError(f"an integer of {len(digits):,} digits")
+    return int(text)
+
+
+def read_json(data: bytes, service: str, url: str) -> Any:
+    """``data`` as JSON, with integers of at most :data:`MAX_INT_DIGITS` digits and :data:`MAX_JSON_DEPTH` levels.
+
+    >>> read_json(b'{"a": [1, 2]}', "Crossref", "u")
+    {'a': [1, 2]}
+    >>> read_json(b"[" * 100 + b"]" * 100, "Crossref", "u")
+    Traceback (most recent call last):
+    ...
+    kbgen.parse.metadata.MalformedResponse: Crossref: malformed JSON from u: nested deeper than 64 levels
+    """
+    try:
+        payload = json.loads(data.decode("utf-8"), parse_int=_bounded_int)
+    except RecursionError:
+        raise MalformedResponse(f"{service}: malformed JSON from {url}: nested deeper than {MAX_JSON_DEPTH} levels") from None
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise MalformedResponse(f"{service}: malformed JSON from {url}: {reason}") from None
+    stack = [(payload, 1)]
+    while stack:  # iterative: the value may be as deep as json's own recursion allowed
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                raise MalformedResponse(f"{service}: malformed JSON from {url}: nested deeper than "
+                                        f"{MAX_JSON_DEPTH} levels")
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return payload
+
+
 def _first_string(value: Any) -> str:
     if isinstance(value, list):
         value = value[0] if value else ""
-    return " ".join(value.split()) if isinstance(value, str) else ""
+    return _plain(value) if isinstance(value, str) else ""
 
 
 def _crossref_authors(value: Any) -> list[str]:
@@ -129,8 +173,8 @@ def _crossref_authors(value: Any) -> list[str]:
         if not isinstance(person, dict):
             continue
         parts = [person.get("given"), person.get("family")]
-        name = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
-        name = name or (person.get("name") if isinstance(person.get("name"), str) else "")
+        name = _plain(" ".join(p for p in parts if isinstance(p, str)))
+        name = name or (_plain(person["name"]) if isinstance(person.get("name"), str) else "")
         if name:
             names.append(name)
     return names

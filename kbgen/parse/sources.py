@@ -20,10 +20,19 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from kbgen.core.diagnostics import Diagnostic, error
-from kbgen.core.kinds import PAPERS_FILE, TOPICS_FILE, kind_of_file
+from kbgen.core.kinds import CONTENT_DIR, PAPERS_FILE, PATHS_DIR, TOPICS_FILE, kind_of_file
 from kbgen.parse.located import LocatedDoc, parse_yaml
 
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t\r]*$", re.MULTILINE)
+#: How MkDocs 1.6 finds metadata (mkdocs.utils.meta.get_data): YAML between ``---`` lines, else
+#: MultiMarkdown ``Key: value`` lines at the top. Mirrored here, so that the checks see the
+#: metadata the theme prints; tests/test_sources.py compares both on generated text.
+_MKDOCS_YAML = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+_MKDOCS_META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_MKDOCS_META_MORE = re.compile(r"^([ ]{4}|\t)(\s*)(?P<value>.*)")
+SITE_CONFIG = "mkdocs.yml"
+#: The kbgen plugin's option (in mkdocs.yml) that admits other files under content/.
+STATIC_OPTION = "static_files"
 
 
 @dataclass
@@ -37,6 +46,8 @@ class PageSource:
     body: str = ""
     body_line: int = 1  # 1-based line of the body's first line
     has_front_matter: bool = False
+    #: MultiMarkdown-style metadata MkDocs would read from the top of the page: key -> (value, line).
+    mmd_meta: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -57,6 +68,10 @@ class Sources:
     paths: list[LocatedDoc] = field(default_factory=list)
     pages: list[PageSource] = field(default_factory=list)
     bibs: list[BibSource] = field(default_factory=list)
+    #: Every other file under content/ (images, stray files): its bytes when read (SVG), else b"".
+    static: dict[str, bytes] = field(default_factory=dict)
+    #: The patterns of mkdocs.yml's ``plugins: [kbgen: {static_files: [...]}]``, with their lines.
+    static_allow: list[tuple[str, int]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: relative path -> sha256 of its bytes, for every input (the cache key).
     hashes: dict[str, str] = field(default_factory=dict)
@@ -143,6 +158,7 @@ def _read_page(rel: str, data: bytes, sources: Sources) -> PageSource | None:
         return None
     front, front_line, body, body_line = split_front_matter(text)
     page = PageSource(rel, kind, page_id, parse_yaml("", rel), body, max(body_line, 1))
+    page.mmd_meta = multimarkdown_meta(text)
     if front is None:
         if kind != "page":
             sources.diagnostics.append(error(rel, 1, 1, "KB027",
@@ -159,6 +175,110 @@ def _read_page(rel: str, data: bytes, sources: Sources) -> PageSource | None:
     if page.front.value is None and not page.front.diagnostics and kind != "page":
         sources.diagnostics.append(error(rel, front_line, 1, "KB003", "the front matter is empty; add a title"))
     return page
+
+
+def multimarkdown_meta(text: str) -> dict[str, tuple[str, int]]:
+    """The MultiMarkdown-style metadata MkDocs reads from ``text`` (none when it has YAML front matter).
+
+    MkDocs takes ``Key: value`` lines at the very top of a page without
+    ``---`` as metadata and drops them from the page; Material prints some of
+    them (``description``, ``author``) into the HTML head.
+
+    >>> multimarkdown_meta("Description: x\\n    more\\nAuthor: y\\n\\n# Title\\n")
+    {'description': ('x more', 1), 'author': ('y', 3)}
+    >>> multimarkdown_meta("# Title\\nKey: value\\n"), multimarkdown_meta("---\\ntitle: x\\n---\\n")
+    ({}, {})
+    """
+    return split_multimarkdown(text)[0]
+
+
+def split_multimarkdown(text: str) -> tuple[dict[str, tuple[str, int]], str]:
+    """``(metadata, the rest of the page)`` as MkDocs splits a page without YAML front matter.
+
+    The rest is the text MkDocs renders (newlines normalised to ``\\n``).
+
+    >>> split_multimarkdown("Title: x\\n\\nBody\\n")
+    ({'title': ('x', 1)}, 'Body\\n')
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _MKDOCS_YAML.match(text) or not _MKDOCS_META.match(text):
+        return {}, text
+    found: dict[str, tuple[str, int]] = {}
+    key = None
+    lines = text.split("\n")
+    used = 0
+    for number, line in enumerate(lines, start=1):
+        if line.strip() == "":
+            used = number
+            break
+        head = _MKDOCS_META.match(line)
+        if head:
+            key = head.group("key").lower().strip()
+            value = head.group("value").strip()
+            found[key] = (f"{found[key][0]} {value}", found[key][1]) if key in found else (value, number)
+            used = number
+            continue
+        more = _MKDOCS_META_MORE.match(line)
+        if not (more and key):
+            break
+        value, first = found[key]
+        found[key] = (f"{value} {more.group('value').strip()}", first)
+        used = number
+    return found, "\n".join(lines[used:]).lstrip("\n")
+
+
+def mkdocs_front_matter(text: str) -> tuple[str, str] | None:
+    """``(YAML text, the rest)`` when MkDocs reads YAML front matter from ``text``, else ``None``.
+
+    >>> mkdocs_front_matter("---\\ntitle: x\\n---\\n\\nBody\\n")
+    ('title: x\\n', '\\nBody\\n')
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    m = _MKDOCS_YAML.match(text)
+    if m is None:
+        return None
+    return m.group(1), text[m.end():]
+
+
+def _static_allowlist(data: bytes) -> list[tuple[str, int]]:
+    """The ``static_files`` patterns of the kbgen plugin in mkdocs.yml, with their lines; [] when none.
+
+    mkdocs.yml is composed, not constructed (it may carry ``!!python/name``
+    tags for MkDocs), and only the few nodes on the way are looked at; a
+    config MkDocs cannot read is MkDocs' to report.
+    """
+    import yaml
+
+    try:
+        root = yaml.compose(data.decode("utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
+        return []
+    plugins = _child(root, "plugins")
+    options = None
+    if isinstance(plugins, yaml.MappingNode):
+        options = _child(plugins, "kbgen")
+    elif isinstance(plugins, yaml.SequenceNode):
+        for item in plugins.value:
+            if isinstance(item, yaml.MappingNode) and _child(item, "kbgen") is not None:
+                options = _child(item, "kbgen")
+    patterns = _child(options, STATIC_OPTION)
+    if not isinstance(patterns, yaml.SequenceNode):
+        return []
+    return [(item.value, item.start_mark.line + 1) for item in patterns.value
+            if isinstance(item, yaml.ScalarNode) and isinstance(item.value, str)]
+
+
+def _child(node: Any, key: str) -> Any:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return value_node
+    return None
 
 
 def _read_bib(rel: str, data: bytes, sources: Sources) -> BibSource | None:
@@ -185,6 +305,10 @@ def parse_sources(root: Path | str, files: Iterable[tuple[str, bytes]],
             sources.papers = _read_yaml(rel, data, sources)
         elif rel == TOPICS_FILE:
             sources.topics = _read_yaml(rel, data, sources)
+        elif rel == SITE_CONFIG:
+            sources.static_allow = _static_allowlist(data)
+        elif not rel.startswith(CONTENT_DIR + "/"):
+            continue
         elif rel.endswith(".md"):
             page = _read_page(rel, data, sources)
             if page is not None:
@@ -193,8 +317,10 @@ def parse_sources(root: Path | str, files: Iterable[tuple[str, bytes]],
             bib = _read_bib(rel, data, sources)
             if bib is not None:
                 sources.bibs.append(bib)
-        else:
+        elif rel.rpartition("/")[0] == PATHS_DIR and rel.endswith((".yaml", ".yml")):
             doc = _read_yaml(rel, data, sources)
             if doc is not None:
                 sources.paths.append(doc)
+        else:
+            sources.static[rel] = data
     return sources

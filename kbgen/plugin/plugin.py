@@ -24,7 +24,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,8 +35,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from kbgen.core.diagnostics import format_text
+from kbgen.site.escaping import escape_meta
 from kbgen.site.layout import SOURCE_SUFFIXES, default_nav, extra_css, extra_javascript, nav_uris
 from kbgen.site.renderer import SiteOptions
+from kbgen.site.sanitize import sanitize_html
 from kbgen.site.urls import ASSETS_URI, HOME_URI, section_index_uri
 
 #: The vendored shim that lets search run its worker over file:// (Material's offline plugin needs one).
@@ -69,6 +70,9 @@ class KbgenConfig(base.Config):
     #: after the newest ``date`` of a summary, concept, story or resource, else the Monday after
     #: 1 January of the year after the newest paper (:func:`kbgen.site.renderer.default_session_start`).
     session_start = opt.Optional(opt.Type((str, dt.date)))
+    #: Files under the docs dir that may be published although kbgen does not know their type
+    #: (glob patterns relative to the docs dir, e.g. ``downloads/*.pdf``); see docs/security.md.
+    static_files = opt.ListOfItems(opt.Type(str), default=[])
 
 
 class KbgenPlugin(BasePlugin[KbgenConfig]):
@@ -159,20 +163,18 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         assert self.renderer is not None
         if page.file.generated_by is not None:
             return None
-        if isinstance(page.meta.get("title"), str):
-            # Material prints the front-matter title unescaped into <title> and the header.
-            page.meta["title"] = html.escape(page.meta["title"], quote=False)
+        # Material prints title, description and author unescaped, and a list-valued title reaches the nav.
+        escaped = escape_meta(page.meta)
+        page.meta.clear()
+        page.meta.update(escaped)
         uri = page.file.src_uri
         if uri == HOME_URI:
             return self.renderer.render_home(markdown)
         return self.renderer.decorate(uri, markdown)
 
     def on_page_content(self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if page.file.generated_by is not None:
-            return None  # generated pages escape every value in their templates
-        from kbgen.site.sanitize import sanitize_html
-
-        return sanitize_html(html_text)
+        # Every page's HTML passes the allowlist; kbgen's own pages keep kbgen's markup.
+        return sanitize_html(html_text, kbgen_scripts=page.file.generated_by is not None)
 
     def on_page_context(self, context: dict, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
         if page.parent is None and page not in nav.pages:

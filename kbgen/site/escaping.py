@@ -104,3 +104,34 @@ def escape_code_block(value: object) -> str:
     text = "" if value is None else str(value)
     return re.sub(r"^(\s*)(`{3,}|~{3,})", lambda m: m.group(1) + m.group(2)[0] + " " + m.group(2)[1:],
                   text, flags=re.MULTILINE)
+
+
+#: Front-matter keys the theme prints into the page raw (Material's <title>, header, nav and <meta>).
+PRINTED_META = ("title", "description", "author", "subtitle", "status")
+#: Front-matter keys that choose how a page is built, never honoured from content.
+_REFUSED_META = ("template", "location")
+
+
+def escape_meta(meta: dict) -> dict:
+    """A page's metadata as the theme may print it: printed strings HTML-escaped, other shapes dropped.
+
+    Material prints ``title``, ``description`` and ``author`` unescaped, and a
+    list-valued title reached the nav as it was; ``template`` would let a page
+    pick a theme template. Used by the export for every page (and fit for the
+    plugin's ``on_page_markdown``).
+
+    >>> escape_meta({"title": '<img src=x onerror="alert(1)">', "description": ["x"], "template": "a.html", "n": 1})
+    {'title': '&lt;img src=x onerror=&#34;alert(1)&#34;&gt;', 'n': 1}
+    """
+    out = {}
+    for key, value in meta.items():
+        if key in _REFUSED_META:
+            continue
+        if key in PRINTED_META:
+            if not isinstance(value, str):
+                continue
+            value = str(escape_html(value))
+        elif key == "hide" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            continue
+        out[key] = value
+    return out

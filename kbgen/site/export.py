@@ -10,6 +10,7 @@ from typing import Any, Mapping
 
 from kbgen.parse.sources import split_front_matter
 from kbgen.site.layout import SOURCE_SUFFIXES, default_nav, extra_css, extra_javascript
+from kbgen.site.markdown_sanitizer import sanitize_page
 from kbgen.site.renderer import SiteRenderer
 from kbgen.site.urls import ASSETS_URI, HOME_URI
 
@@ -26,18 +27,23 @@ def export_files(renderer: SiteRenderer, content: Mapping[str, str | bytes],
     kbgen adds (:func:`kbgen.app.sitebuild.generated_files`); a contributor's
     own page wins over a generated one of the same name, never over kbgen's assets.
     """
+    # The exported tree is built by plain MkDocs or Zensical, without kbgen's plugin and its
+    # sanitiser: so every page is made safe here, in its Markdown.
+    math = "arithmatex" in config_text
     tree: dict[str, str | bytes] = {}
     for rel, data in content.items():
         if rel.endswith(SOURCE_SUFFIXES):
             continue
         if rel.endswith(".md") and isinstance(data, str):
-            data = decorate_file(renderer, rel, data)
+            data = sanitize_page(decorate_file(renderer, rel, data), math=math)
         tree[f"{DOCS_DIR}/{rel}"] = data
     for uri, data in generated.items():
         if uri.startswith(ASSETS_URI + "/"):
             tree[f"{DOCS_DIR}/{uri}"] = data  # kbgen's own scripts are never replaced by content
-        else:
-            tree.setdefault(f"{DOCS_DIR}/{uri}", data)
+        elif f"{DOCS_DIR}/{uri}" not in tree:
+            if uri.endswith(".md") and isinstance(data, str):
+                data = sanitize_page(data, generated=True, math=math)
+            tree[f"{DOCS_DIR}/{uri}"] = data
     tree[CONFIG_FILE] = render_export_config(config_text)
     return tree
 

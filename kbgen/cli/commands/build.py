@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kbgen.app.build import build_site
-    from kbgen.app.mkdocs_config import SiteError
+    from kbgen.app.mkdocs_config import SiteError, SiteUsageError
 
     loaded = load_checked(args)
     if args.strict and loaded.diagnostics:
@@ -49,9 +49,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = build_site(args.root, args.site_dir.resolve() if args.site_dir else None, strict=args.strict,
                             loaded=loaded, offline=args.offline)
+    except SiteUsageError as exc:
+        raise UsageError(str(exc)) from None
     except SiteError as exc:
-        if "mkdocs.yml: no such file" in str(exc):
-            raise UsageError(str(exc)) from None
         print(f"kbgen build: {exc}", file=sys.stderr)
         print("kbgen build: the previous site (if any) was left unchanged", file=sys.stderr)
         return EXIT_ERRORS

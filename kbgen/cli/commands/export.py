@@ -26,15 +26,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kbgen.app.export import export_tree
-    from kbgen.app.mkdocs_config import SiteError
-    from kbgen.io.files import exists, is_directory
+    from kbgen.app.mkdocs_config import SiteError, SiteUsageError
 
     loaded = load_checked(args)
     out = args.dir.resolve()
-    if out == args.root.resolve() or (exists(out) and not is_directory(out)):
-        raise UsageError(f"{args.dir}: choose an empty directory other than the knowledge base's root")
     try:
         count = export_tree(loaded, out)
+    except SiteUsageError as exc:
+        raise UsageError(str(exc)) from None
     except SiteError as exc:
         print(f"kbgen export: {exc}", file=sys.stderr)
         return EXIT_ERRORS

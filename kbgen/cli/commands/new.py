@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     text = render_scaffold(kind, file_id, **options)
     rel = relative_path(kind, file_id)
     try:
-        write_new_file(args.root / rel, text)
+        write_new_file(args.root / rel, text, root=args.root)
     except FileExistsError:
         return _refuse(f"{rel} already exists; kbgen new never overwrites a file")
     except OSError as exc:

@@ -23,7 +23,7 @@ validate: $(STAMP)
 site: $(STAMP)
 	$(BIN)/kbgen validate --strict
 	$(BIN)/kbgen build --strict
-	@echo "Site built in $(CURDIR)/site (open site/index.html, or run 'make serve')"
+	@echo "Site built in $(CURDIR)/site: browse it with 'make serve' (opened from disk its links and search do not work; '.venv/bin/kbgen build --offline' builds a copy that does)"
 
 serve: $(STAMP)
 	$(BIN)/kbgen serve

@@ -10,8 +10,8 @@ import pytest
 
 import kbgen.output.planformats
 from kbgen.graph import build_graph
+from kbgen.output.mermaid import escape_mermaid
 from kbgen.output.planformats import (
-    escape_mermaid,
     format_bib,
     format_ics,
     format_json,

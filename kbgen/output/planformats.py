@@ -31,9 +31,8 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
-import networkx as nx
-
 from kbgen.graph import KBGraph
+from kbgen.output.mermaid import path_chart
 from kbgen.reading.paths import ReadingPlan, Session, Step
 
 _MAX_NAMES = 6  # needed-by names shown per reason kind in text and Markdown
@@ -265,52 +264,9 @@ def format_markdown(plan: ReadingPlan, sessions: list[Session] | None = None) ->
     return "\n".join(lines) + "\n"
 
 
-def mermaid_id(entity_id: str) -> str:
-    """A Mermaid node id for an entity: prefixed (so ``end`` is no keyword), ``-`` as ``_``.
-
-    >>> mermaid_id("end"), mermaid_id("attention-is-all-you-need")
-    ('n_end', 'n_attention_is_all_you_need')
-    """
-    return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", entity_id)
-
-
-_MERMAID_SAFE = set(" .,:;!?'/+=-()")
-
-
-def escape_mermaid(text: str) -> str:
-    """Entity-code every character that could end or alter a quoted Mermaid label.
-
-    >>> escape_mermaid('Say "hi" [now] <b> & #1')
-    'Say #34;hi#34; #91;now#93; #60;b#62; #38; #35;1'
-    """
-    return "".join(ch if ch.isalnum() or ch in _MERMAID_SAFE else f"#{ord(ch)};" for ch in text)
-
-
 def format_mermaid(plan: ReadingPlan, g: KBGraph) -> str:
-    """A flowchart of the path's transitive reduction: only the edges that show the order.
-
-    Prerequisites are solid arrows, citations dotted; targets are drawn bold.
-    """
-    position = {s.id: i for i, s in enumerate(plan.steps)}
-    dag = nx.DiGraph()
-    dag.add_nodes_from(position)
-    for u in position:
-        for v, data in g.ordering.succ[u].items():
-            if v in position and (not plan.hard_only or data["kind"] == "prerequisite"):
-                dag.add_edge(u, v)
-    reduced = nx.transitive_reduction(dag) if dag.number_of_edges() else dag
-    lines = ["flowchart TD"]
-    for step in plan.steps:
-        label = step.title + (f" ({step.year})" if step.year else "")
-        lines.append(f'  {mermaid_id(step.id)}["{escape_mermaid(label)}"]')
-    for u, v in sorted(reduced.edges, key=lambda e: (position[e[1]], position[e[0]])):
-        arrow = "-->" if g.ordering.edges[u, v]["kind"] == "prerequisite" else "-.->"
-        lines.append(f"  {mermaid_id(u)} {arrow} {mermaid_id(v)}")
-    targets = [t for t in plan.targets if t in position]
-    if targets:
-        lines.append("  classDef target stroke-width:3px;")
-        lines.append(f"  class {','.join(mermaid_id(t) for t in targets)} target;")
-    return "\n".join(lines) + "\n"
+    """The path as a Mermaid flowchart: :func:`kbgen.output.mermaid.path_chart`, the one builder."""
+    return path_chart(plan, g)
 
 
 def format_bib(plan: ReadingPlan, g: KBGraph) -> str:

@@ -7,8 +7,8 @@ than by MkDocs at build time without either.
 The pages a site has are the Markdown files under content/ plus the pages
 kbgen generates: ``<section>/<id>.md`` for papers, topics and paths (the
 section of each kind is in :mod:`kbgen.core.kinds`), ``topics/<id>/path.md``,
-``<section>/index.md`` for every kind, and ``graph.md``. (The same rule is
-:func:`kbgen.site.urls.page_uri`; check/ cannot import site/.) Only links to
+``<section>/index.md`` for every kind, and ``graph.md`` (the rule is
+:mod:`kbgen.core.addresses`, which the site uses too). Only links to
 ``.md`` files are checked: MkDocs resolves the rest (images, downloads).
 
 >>> [(line, col, target) for line, col, target in iter_links("See [ViT](../papers/vit.md#results).\\n"
@@ -23,10 +23,10 @@ import re
 from typing import Iterator
 from urllib.parse import unquote
 
+from kbgen.core.addresses import GRAPH_URI, TOPIC_PATH, index_uri, page_uri
 from kbgen.core.diagnostics import error, suggest
 from kbgen.core.kinds import CONTENT_DIR, KINDS
 
-GRAPH_PAGE = "graph.md"
 # Code and HTML comments never render as links.
 _HIDDEN = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$|`[^`\n]{0,4000}`|<!--.*?-->", re.M | re.S)
 _INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)\n]{0,400})?\)")
@@ -83,7 +83,7 @@ class SitePages:
         prefix = CONTENT_DIR + "/"
         self.uris = {rel[len(prefix):] for rel in [*b.sources.hashes, *b.unreadable]
                      if rel.startswith(prefix) and rel.endswith(".md")}
-        self.uris |= {f"{kind.section}/index.md" for kind in KINDS.values()} | {GRAPH_PAGE}
+        self.uris |= {index_uri(kind) for kind in KINDS} | {GRAPH_URI}
         #: section -> the ids with a page there (attempted ones too: their error is reported already).
         self.ids: dict[str, set[str]] = {kind.section: set() for kind in KINDS.values()}
         for entity_id, (kind, _, _) in b.entities.items():
@@ -95,9 +95,8 @@ class SitePages:
                                                            for doc in b.sources.paths}
         self.ids[KINDS["summary"].section] |= set(b.summaries)
         for kind in ("paper", "topic", "path"):
-            section = KINDS[kind].section
-            self.uris |= {f"{section}/{ident}.md" for ident in self.ids[section]}
-        self.uris |= {f"{KINDS['topic'].section}/{t}/path.md" for t in self.ids[KINDS["topic"].section]}
+            self.uris |= {page_uri(kind, ident) for ident in self.ids[KINDS[kind].section]}
+        self.uris |= {page_uri(TOPIC_PATH, t) for t in self.ids[KINDS["topic"].section]}
         #: Sections whose ids are not all known (a file that would fill them could not be read).
         self.open_sections = {KINDS[k].section for k in ("paper", "topic") if k in b.skipped}
         self.kind_of = {entity_id: kind for entity_id, (kind, _, _) in b.entities.items()}
@@ -114,7 +113,7 @@ class SitePages:
         if section is not None:
             other = self.kind_of.get(stem)
             if other is not None and other != section.name:
-                there = posixpath.relpath(f"{KINDS[other].section}/{stem}.md", posixpath.dirname(from_uri) or ".")
+                there = posixpath.relpath(page_uri(other, stem), posixpath.dirname(from_uri) or ".")
                 return (f"there is no {section.label.lower()} {stem!r}: it is a {KINDS[other].label.lower()}, "
                         f"so link to {there!r}")
             return f"there is no {section.label.lower()} {stem!r}{suggest(stem, sorted(self.ids[folder]))}"

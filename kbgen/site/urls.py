@@ -33,10 +33,8 @@ import posixpath
 import re
 from urllib.parse import quote
 
-from kbgen.core.kinds import KINDS
+from kbgen.core.addresses import GRAPH_URI, HOME_URI, index_uri, page_uri  # noqa: F401  (the site's names for them)
 
-HOME_URI = "index.md"
-GRAPH_URI = "graph.md"
 KB_JSON_URI = "kb.json"
 REFERENCES_URI = "references.bib"
 FEED_URI = "feed.xml"
@@ -48,21 +46,9 @@ PAPER_SEARCH_URL = "https://www.semanticscholar.org/search?q={query}"
 PAPER_SEARCH_LABEL = "Search for it on Semantic Scholar"
 
 
-def page_uri(kind: str, entity_id: str) -> str:
-    """The docs-dir URI of an entry's page (``kind`` may be ``topic-path``)."""
-    if kind == "topic-path":
-        return f"{KINDS['topic'].section}/{entity_id}/path.md"
-    return f"{KINDS[kind].section}/{entity_id}.md"
-
-
 def page_url(kind: str, entity_id: str, directory_urls: bool = True) -> str:
     """The site URL, relative to the site's root, of an entry's page."""
     return uri_to_url(page_uri(kind, entity_id), directory_urls)
-
-
-def index_uri(kind: str) -> str:
-    """The docs-dir URI of the index page of a kind's section (``papers/index.md``)."""
-    return f"{KINDS[kind].section}/index.md"
 
 
 def uri_to_url(uri: str, directory_urls: bool = True) -> str:

@@ -12,8 +12,8 @@ DBLP gives the venue's year), or the BibTeX key. Duplicates are skipped and
 reported with the entry they duplicate, so importing the same file twice
 adds nothing.
 
-New entries are written as YAML by ``yaml.safe_dump``, indented like the
-existing list, one line per value (never wrapped), with venues shortened
+New entries are written as YAML by :mod:`kbgen.output.yaml_entry`, indented
+like the existing list, one line per value (never wrapped), with venues shortened
 (:func:`kbgen.parse.bibfields.short_venue`). Existing bytes are never
 touched, except an empty flow list ``papers: []``, which becomes a block list
 (:attr:`ImportPlan.prefix`).
@@ -32,7 +32,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-import yaml
 from pydantic import ValidationError
 
 from kbgen.core.diagnostics import Diagnostic, error, warning
@@ -242,9 +241,10 @@ def _ordered(paper: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-# Control characters and line/paragraph separators: YAML cannot round-trip some of
-# them (NEL reads back as a space) and none belongs in bibliographic metadata.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# Control characters, line/paragraph separators, lone surrogates (from a JSON answer's
+# "\\ud800") and U+FFFE/U+FFFF: none belongs in bibliographic metadata, and the last two
+# cannot be written as YAML at all (libyaml rejects them even in a comment).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
 def clean_value(value: Any) -> Any:
@@ -317,29 +317,18 @@ def unflow_empty_list(papers_text: str | None) -> tuple[str | None, str | None]:
     return before + papers_text[found.end():], f"{PAPERS_FILE}:{line}: 'papers: []' rewritten as a block list"
 
 
-#: A value is never wrapped over lines: a diff of papers.yaml shows one line per field.
-_NO_WRAP = 1 << 30
-
-
-class _IndentedDumper(yaml.SafeDumper):
-    """Safe dumping, with lists inside an entry indented under their key (as people write them)."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
-
-
 def render_entry(paper: dict[str, Any], indent: int) -> str:
-    """One paper as a YAML list item, indented by ``indent`` spaces.
+    """One paper as a YAML list item, indented by ``indent`` spaces, one line per value
+    (:mod:`kbgen.output.yaml_entry`: PyYAML's pure-Python emitter was half of a large import).
 
     >>> print(render_entry({"id": "x", "title": "A: B", "arxiv": "1706.03762"}, 2), end="")
       - id: x
         title: 'A: B'
         arxiv: '1706.03762'
     """
-    text = yaml.dump([{k: clean_value(v) for k, v in paper.items()}], Dumper=_IndentedDumper, sort_keys=False,
-                     allow_unicode=True, width=_NO_WRAP, indent=2, default_flow_style=False)
-    pad = " " * indent
-    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
+    from kbgen.output.yaml_entry import render_entry as render
+
+    return render({k: clean_value(v) for k, v in paper.items()}, indent)
 
 
 def render_append(papers_text: str | None, papers: list[dict[str, Any]], header: str | None = None) -> str:

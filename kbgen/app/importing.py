@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kbgen.app.import_plan import AppendError, Candidate, ImportPlan, new_errors, plan_import
 from kbgen.app.load import load_sources
+from kbgen.app.progress import NO_PROGRESS, Progress
 from kbgen.check.validate import build_knowledge_base
 from kbgen.core.diagnostics import Diagnostic
 from kbgen.core.identifiers import make_paper_id
@@ -42,13 +43,15 @@ class ImportOutcome:
     written: bool = False
 
 
-def read_bib_candidates(path: Path, with_abstract: bool = False) -> tuple[list[Candidate], list[Diagnostic]]:
+def read_bib_candidates(path: Path, with_abstract: bool = False,
+                        progress: Progress = NO_PROGRESS) -> tuple[list[Candidate], list[Diagnostic]]:
     """The papers of a .bib file named on the command line, and its diagnostics.
 
     The authors' abstracts are dropped unless ``with_abstract``: papers.yaml
-    holds the group's own paraphrase.
+    holds the group's own paraphrase. ``progress`` is told the stages (reading, decoding).
     """
     name = str(path)
+    progress.stage(f"reading {name}")
     try:
         data = read_named_file(path)
     except UnreadableFile as exc:
@@ -57,15 +60,18 @@ def read_bib_candidates(path: Path, with_abstract: bool = False) -> tuple[list[C
     if text is None:
         return [], diags
     records, bib_diags = parse_bibtex(text, name)
-    return bib_candidates(records, name, with_abstract), bib_diags
+    progress.advance(len(records))
+    return bib_candidates(records, name, with_abstract, progress=progress), bib_diags
 
 
-def bib_candidates(records: list, name: str, with_abstract: bool = False) -> list[Candidate]:
+def bib_candidates(records: list, name: str, with_abstract: bool = False,
+                   progress: Progress = NO_PROGRESS) -> list[Candidate]:
     """Candidates of BibTeX records, with readable ids: ``hochreiter1997long``, not the exporter's
     ``DBLP:journals/neco/HochreiterS97`` (kept as ``bibtex_key``); unique within the file, and made
     unique against the knowledge base by the plan."""
     taken: set[str] = set()
     candidates = []
+    progress.stage("decoding entries", total=len(records))
     for rec in records:
         paper = record_to_paper(rec)
         if not with_abstract:
@@ -73,24 +79,29 @@ def bib_candidates(records: list, name: str, with_abstract: bool = False) -> lis
         paper["id"] = make_paper_id(paper, taken)
         taken.add(paper["id"])
         candidates.append(Candidate(paper, name, rec.line, f"entry '{rec.key}'", generated_id=True))
+        progress.advance()
     return candidates
 
 
 def import_candidates(root: Path, candidates: list[Candidate], *, header: str, dry_run: bool,
-                      source_warnings: list[Diagnostic] | None = None) -> ImportOutcome:
+                      source_warnings: list[Diagnostic] | None = None,
+                      progress: Progress = NO_PROGRESS) -> ImportOutcome:
     """Plan, check and (unless ``dry_run``) append the new candidates to ``root/papers.yaml``.
 
     The whole of it holds the knowledge base's lock and reads papers.yaml under
-    it, so two imports at once add every entry exactly once.
+    it, so two imports at once add every entry exactly once. ``progress`` is
+    told the stages; the caller calls its ``done()``.
     """
     if not is_directory(root):
         raise ImportUsageError(f"{root}: not a directory")
     with locked(root):
-        return _import_locked(root, candidates, header=header, dry_run=dry_run, source_warnings=source_warnings)
+        return _import_locked(root, candidates, header=header, dry_run=dry_run, source_warnings=source_warnings,
+                              progress=progress)
 
 
 def _import_locked(root: Path, candidates: list[Candidate], *, header: str, dry_run: bool,
-                   source_warnings: list[Diagnostic] | None) -> ImportOutcome:
+                   source_warnings: list[Diagnostic] | None, progress: Progress) -> ImportOutcome:
+    progress.stage("reading the knowledge base")
     try:
         sources = load_sources(root)
     except UnreadableRoot:
@@ -100,16 +111,19 @@ def _import_locked(root: Path, candidates: list[Candidate], *, header: str, dry_
         old_text = read_papers_text(root)
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportUsageError(f"cannot read {PAPERS_FILE}: {exc}") from None
+    progress.stage("planning", total=len(candidates))
     try:
         plan = plan_import(kb, old_text, candidates, header=header)
     except AppendError as exc:
         return ImportOutcome(failed=str(exc))
+    progress.advance(len(candidates))
     plan.diagnostics = (source_warnings or []) + plan.diagnostics
     outcome = ImportOutcome(plan)
     if plan.errors:
         outcome.errors = plan.errors
         return outcome
     if plan.text:
+        progress.stage("checking the new entries", total=len(plan.added))
         introduced, warned = _introduced(sources, before, new_papers_text(old_text, plan))
         if introduced:
             outcome.errors = introduced
@@ -119,6 +133,7 @@ def _import_locked(root: Path, candidates: list[Candidate], *, header: str, dry_
         plan.diagnostics += warned
     if dry_run or not plan.text:
         return outcome
+    progress.stage(f"writing {PAPERS_FILE}")
     try:
         write_papers(root, old_text, plan)
     except FileChangedError as exc:

@@ -70,11 +70,17 @@ _YAML12_NUMBER = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[
                             r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 
 
+_NUMBER_START = frozenset("-+.0123456789")
+
+
 def _retyped(text: str) -> bool:
     """Whether a YAML reader takes ``text``, written plain, for something other than a string."""
     resolvers = Resolver.yaml_implicit_resolvers  # the very resolver libyaml's loader uses
-    candidates = resolvers.get(text[0], []) + resolvers.get(None, [])
-    return any(regexp.match(text) for _, regexp in candidates) or _YAML12_NUMBER.fullmatch(text) is not None
+    for first in (text[0], None):
+        for _, regexp in resolvers.get(first, ()):
+            if regexp.match(text):
+                return True
+    return text[0] in _NUMBER_START and _YAML12_NUMBER.fullmatch(text) is not None
 
 
 def scalar(value: Any) -> str:

@@ -84,6 +84,9 @@ class ImportPlan:
     #: (an empty ``papers: []`` rewritten as a block list); ``notes`` says so.
     prefix: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: For each added paper: the line of ``text`` (from 0) its item starts on, and where its nodes are
+    #: (:func:`kbgen.output.yaml_entry.render_located`), so the import's check need not parse ``text``.
+    located: list[tuple[int, dict]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -202,7 +205,7 @@ def plan_import(kb: KnowledgeBase, papers_text: str | None, candidates: Iterable
         if note:
             plan.notes.append(note)
         plan.text = render_append(plan.prefix if plan.prefix is not None else papers_text, plan.added, header,
-                                  cleaned=True)
+                                  cleaned=True, located=plan.located)
     return plan
 
 
@@ -336,12 +339,13 @@ def render_entry(paper: dict[str, Any], indent: int) -> str:
 
 
 def render_append(papers_text: str | None, papers: list[dict[str, Any]], header: str | None = None,
-                  cleaned: bool = False) -> str:
+                  cleaned: bool = False, located: list | None = None) -> str:
     """The exact text to append to ``papers_text`` (``None``: the file does not exist yet).
 
     ``cleaned``: the papers' values already went through :func:`clean_value` (the plan's do).
+    ``located``: a list that receives each paper's ``(first line in the text, marks)``.
     """
-    from kbgen.output.yaml_entry import render_entry as render
+    from kbgen.output.yaml_entry import render_located
 
     indent, needs_key = list_indent(papers_text)
     parts = []
@@ -351,12 +355,20 @@ def render_append(papers_text: str | None, papers: list[dict[str, Any]], header:
         parts.append("\n")
     if needs_key:
         parts.append("papers:\n")
+    lines = sum(part.count("\n") for part in parts)
     for i, paper in enumerate(papers):
         parts.append("\n")
         comment = " ".join(clean_value(header or "").split())
         if i == 0 and comment:
             parts.append(" " * indent + "# " + comment + "\n")
-        parts.append(render(paper, indent) if cleaned else render_entry(paper, indent))
+        lines += 1 + (i == 0 and bool(comment))
+        if not cleaned:
+            paper = {k: clean_value(v) for k, v in paper.items()}
+        text, marks = render_located(paper, indent)
+        if located is not None:
+            located.append((lines, marks))
+        parts.append(text)
+        lines += text.count("\n")
     return "".join(parts)
 
 

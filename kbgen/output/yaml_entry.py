@@ -41,7 +41,7 @@ from typing import Any
 
 from yaml.resolver import Resolver
 
-__all__ = ["render_entry", "scalar"]
+__all__ = ["render_entry", "render_located", "scalar"]
 
 # What libyaml reads as printable, less U+FEFF (a byte order mark) and the characters
 # YAML 1.1 counts as line breaks (NEL, LS, PS), which would fold.
@@ -104,25 +104,43 @@ def scalar(value: Any) -> str:
     raise ValueError(f"cannot write a {type(value).__name__} as an entry's value: {value!r}")
 
 
-def _node_lines(value: dict | list, out: list[str], pad: str) -> None:
-    """Append the lines of a non-empty block mapping or list, each starting with ``pad``."""
+Marks = dict[tuple, tuple[int, int]]
+
+
+def _node_lines(value: dict | list, out: list[str], pad: str, marks: Marks | None = None, path: tuple = ()) -> None:
+    """Append the lines of a non-empty block mapping or list, each starting with ``pad``.
+
+    With ``marks``, record where libyaml will see each node, as :mod:`kbgen.parse.located`
+    records it: ``path -> (line index in out, 1-based column)``, keys under ``path + (key, "<key>")``.
+    """
+    column = len(pad) + 1
+    if marks is not None:
+        marks[path] = (len(out), column)  # a mapping starts at its first key, a list at its first dash
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
                 raise ValueError(f"an entry's keys are field names, not {key!r}")
             name = scalar(key)
+            if marks is not None:
+                marks[path + (key, "<key>")] = (len(out), column)
             if isinstance(item, (dict, list)) and item:
                 out.append(f"{pad}{name}:")
-                _node_lines(item, out, pad + "  ")
+                _node_lines(item, out, pad + "  ", marks, path + (key,))
             else:
+                if marks is not None:
+                    marks[path + (key,)] = (len(out), column + len(name) + 2)
                 out.append(f"{pad}{name}: {_leaf(item)}")
+        if marks is not None:
+            marks.pop(path + ("<key>",), None)  # as the located parser does after a nested mapping
         return
-    for item in value:
+    for i, item in enumerate(value):
         if isinstance(item, (dict, list)) and item:
             start = len(out)
-            _node_lines(item, out, pad + "  ")
+            _node_lines(item, out, pad + "  ", marks, path + (i,))
             out[start] = f"{pad}- {out[start][len(pad) + 2:]}"  # the first line carries the dash
         else:
+            if marks is not None:
+                marks[path + (i,)] = (len(out), column + 2)
             out.append(f"{pad}- {_leaf(item)}")
 
 
@@ -139,3 +157,15 @@ def render_entry(entry: dict[str, Any], indent: int) -> str:
     out: list[str] = []
     _node_lines([entry] if entry else [], out, " " * indent)
     return "\n".join(out) + "\n" if out else " " * indent + "- {}\n"
+
+
+def render_located(entry: dict[str, Any], indent: int) -> tuple[str, Marks]:
+    """:func:`render_entry` and where each node of the entry is: ``path -> (line, column)``, the path
+    relative to the entry (``()`` is the entry, ``("authors", 0)`` its first author), the line counted
+    from 0 at the entry's first line; what :mod:`kbgen.parse.located` would record reading the text."""
+    if not entry:
+        return render_entry(entry, indent), {(): (0, indent + 3)}
+    out: list[str] = []
+    marks: Marks = {}
+    _node_lines([entry], out, " " * indent, marks)
+    return "\n".join(out) + "\n", {path[1:]: mark for path, mark in marks.items() if path}

@@ -168,11 +168,12 @@ def plan_import(kb: KnowledgeBase, papers_text: str | None, candidates: Iterable
             plan.diagnostics.extend(diags)
             continue
         paper = _ordered(cand.paper)
-        found = next(((index[(space, value)], reason) for space, value, reason in dedup_keys(paper)
+        keys, title_key = dedup_keys(paper), _title_key(paper)  # neither depends on the id
+        found = next(((index[(space, value)], reason) for space, value, reason in keys
                       if (space, value) in index), None)
-        if found is None and paper["id"] in titles and titles[paper["id"]] == _title_key(paper):
+        if found is None and paper["id"] in titles and titles[paper["id"]] == title_key:
             found = ((paper["id"], _where(kb, paper["id"])), "same id and title")
-        same_title = by_title.get(_title_key(paper), [])
+        same_title = by_title.get(title_key, [])
         if found is None:
             found = _version_of(paper, same_title)
         if found is not None:
@@ -193,11 +194,10 @@ def plan_import(kb: KnowledgeBase, papers_text: str | None, candidates: Iterable
                                             f"imported as {new_id!r} (rename it if you like)"))
             paper["id"] = new_id
         taken.add(paper["id"])
-        titles[paper["id"]] = _title_key(paper)
-        if titles[paper["id"]]:
-            by_title.setdefault(titles[paper["id"]], []).append(
-                (paper["id"], f"{cand.file}:{cand.line}", paper.get("year")))
-        for space, value, _ in dedup_keys(paper):
+        titles[paper["id"]] = title_key
+        if title_key:
+            by_title.setdefault(title_key, []).append((paper["id"], f"{cand.file}:{cand.line}", paper.get("year")))
+        for space, value, _ in keys:
             index.setdefault((space, value), (paper["id"], f"{cand.file}:{cand.line}"))
         plan.added.append(paper)
     if plan.added and not plan.errors:
@@ -261,7 +261,7 @@ def clean_value(value: Any) -> Any:
     ['a b', 3]
     """
     if isinstance(value, str):
-        return _CONTROL.sub(" ", value)
+        return _CONTROL.sub(" ", value) if _CONTROL.search(value) else value
     if isinstance(value, list):
         return [clean_value(v) for v in value]
     return value

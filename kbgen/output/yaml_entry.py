@@ -36,6 +36,7 @@ it is a :class:`ValueError`, as is a value of another type.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -85,23 +86,31 @@ def _retyped(text: str) -> bool:
 
 def scalar(value: Any) -> str:
     """``value`` (str, int, bool or ``None``) as a one-line YAML scalar that reads back as itself."""
-    if isinstance(value, str):
-        if (value and value[0] not in _INDICATORS and value[0] != " " and value[-1] not in " :"
-                and ": " not in value and " #" not in value and not value.startswith("...")
-                and _NOT_PRINTABLE.search(value) is None and not _retyped(value)):
-            return value
-        if _NOT_PRINTABLE.search(value) is None:
-            return "'" + value.replace("'", "''") + "'"
-        if _SURROGATE.search(value):
-            raise ValueError(f"a lone surrogate cannot be written as YAML: {value!r}")
-        return '"' + _TO_ESCAPE.sub(_escape, value) + '"'
+    if type(value) is str:
+        return _string(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, str):
+        return _string(str(value))
     raise ValueError(f"cannot write a {type(value).__name__} as an entry's value: {value!r}")
+
+
+# Names, venues and field names come back thousands of times in one import.
+@functools.lru_cache(maxsize=1 << 16)
+def _string(value: str) -> str:
+    if (value and value[0] not in _INDICATORS and value[0] != " " and value[-1] not in " :"
+            and ": " not in value and " #" not in value and not value.startswith("...")
+            and _NOT_PRINTABLE.search(value) is None and not _retyped(value)):
+        return value
+    if _NOT_PRINTABLE.search(value) is None:
+        return "'" + value.replace("'", "''") + "'"
+    if _SURROGATE.search(value):
+        raise ValueError(f"a lone surrogate cannot be written as YAML: {value!r}")
+    return '"' + _TO_ESCAPE.sub(_escape, value) + '"'
 
 
 Marks = dict[tuple, tuple[int, int]]

@@ -274,3 +274,59 @@ def test_short_venue(venue, year, short):
 
     assert short_venue(venue, year) == short
     assert "\n" not in short_venue(venue.replace(" ", "\n  ", 3), year)
+
+
+# -- issue 14: the import's check reads the new entries without parsing them again ----------
+
+def _plan_for(old: str, papers: list[dict], header: str | None):
+    from kbgen.app.import_plan import ImportPlan, unflow_empty_list
+
+    plan = ImportPlan(added=[{k: clean_value(v) for k, v in p.items()} for p in papers])
+    plan.prefix, _ = unflow_empty_list(old)
+    plan.text = render_append(plan.prefix if plan.prefix is not None else old, plan.added, header, cleaned=True,
+                              located=plan.located)
+    return plan
+
+
+def _same_as_a_parse(old: str, plan) -> None:
+    from kbgen.app.importing import new_papers_doc, new_papers_text
+    from kbgen.parse.located import parse_yaml
+
+    made = new_papers_doc(parse_yaml(old, "papers.yaml"), old, plan)
+    parsed = parse_yaml(new_papers_text(old, plan), "papers.yaml")
+    assert (made.value, made.diagnostics) == (parsed.value, parsed.diagnostics)
+    assert made.marks == parsed.marks
+
+
+_ENTRY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(old=st.sampled_from(_OLD_FILES + ["papers:\n  - id: a\n    nested: {x: [1, 2]}\n# trailing\n",
+                                         "papers:\n- id: a\n  title: A\n  authors:\n  - X\n"]),
+       papers=st.lists(st.fixed_dictionaries(
+           {"id": st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True), "title": _ENTRY_TEXT},
+           optional={"authors": st.lists(_ENTRY_TEXT, max_size=3), "year": st.integers(1800, 2030),
+                     "topics": st.lists(_ENTRY_TEXT, max_size=2), "bibtex_key": _ENTRY_TEXT}),
+           min_size=1, max_size=4),
+       header=st.one_of(st.none(), st.text(max_size=20)))
+def test_the_new_file_as_the_check_reads_it_is_what_a_parse_gives(old, papers, header):
+    _same_as_a_parse(old, _plan_for(old, papers, header))
+
+
+@pytest.mark.parametrize("old", ["papers:\r\n  - id: a\r\n", "papers: []\n", "# x\u2028\npapers:\n  - id: a\n", ""])
+def test_shapes_the_check_parses_again_read_the_same(old):
+    _same_as_a_parse(old, _plan_for(old, [{"id": "b", "title": "B", "abstract": "x" * 25_000}], "h"))
+    _same_as_a_parse(old, _plan_for(old, [{"id": "b", "title": "B"}], None))
+
+
+def test_the_check_of_a_block_list_does_not_parse_the_new_text():
+    from kbgen.app.importing import new_papers_doc
+    from kbgen.parse.located import parse_yaml
+
+    old = "papers:\n  - id: a\n"
+    plan = _plan_for(old, [{"id": "b", "title": "B"}], None)
+    # The old file as loaded (here: with a marker the text lacks) is kept as it is, not read again.
+    made = new_papers_doc(parse_yaml("papers:\n  - id: a\n    marker: 1\n", "papers.yaml"), old, plan)
+    assert made.value == {"papers": [{"id": "a", "marker": 1}, {"id": "b", "title": "B"}]}
+    assert made.mark(("papers", 1, "title")) == (5, 12)  # line 3 is the blank line before the entry

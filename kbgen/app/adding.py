@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import urllib.parse
 
+from kbgen.app.progress import NO_PROGRESS, Progress
 from kbgen.io.http import DEFAULT_TIMEOUT, RemoteError, check_base_url, fetch_bytes
 from kbgen.parse.metadata import MalformedResponse, parse_arxiv_atom, parse_crossref_work
 
-__all__ = ["RemoteError", "arxiv_base", "crossref_base", "fetch_arxiv", "fetch_crossref"]
+__all__ = ["RemoteError", "arxiv_base", "crossref_base", "fetch_arxiv", "fetch_crossref", "fetch_papers"]
 
 ARXIV_API = "https://export.arxiv.org/api"
 CROSSREF_API = "https://api.crossref.org"
@@ -61,3 +62,21 @@ def fetch_crossref(doi: str, *, base: str | None = None, timeout: float = DEFAUL
         return parse_crossref_work(data, doi, url)
     except MalformedResponse as exc:
         raise RemoteError(str(exc)) from None
+
+
+def fetch_papers(refs: list[tuple[str, str]], *, arxiv_api: str | None = None, crossref_api: str | None = None,
+                 timeout: float = DEFAULT_TIMEOUT, progress: Progress = NO_PROGRESS) -> list[tuple[str, dict]]:
+    """``(label, fields)`` of each ``("arxiv", id)`` or ``("doi", doi)`` in order: the arXiv ids in one
+    request, then one Crossref request per DOI; ``progress`` counts the papers fetched."""
+    progress.stage("fetching metadata", total=len(refs))
+    arxiv_ids = [value for scheme, value in refs if scheme == "arxiv"]
+    by_arxiv = dict(zip(arxiv_ids, fetch_arxiv(arxiv_ids, base=arxiv_api, timeout=timeout)))
+    progress.advance(len(arxiv_ids))
+    fetched = []
+    for scheme, value in refs:
+        if scheme == "arxiv":
+            fetched.append((f"arxiv:{value}", by_arxiv[value]))
+        else:
+            fetched.append((f"doi:{value}", fetch_crossref(value, base=crossref_api, timeout=timeout)))
+            progress.advance()
+    return fetched

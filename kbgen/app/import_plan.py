@@ -12,8 +12,8 @@ DBLP gives the venue's year), or the BibTeX key. Duplicates are skipped and
 reported with the entry they duplicate, so importing the same file twice
 adds nothing.
 
-New entries are written as YAML by ``yaml.safe_dump``, indented like the
-existing list, one line per value (never wrapped), with venues shortened
+New entries are written as YAML by :mod:`kbgen.output.yaml_entry`, indented
+like the existing list, one line per value (never wrapped), with venues shortened
 (:func:`kbgen.parse.bibfields.short_venue`). Existing bytes are never
 touched, except an empty flow list ``papers: []``, which becomes a block list
 (:attr:`ImportPlan.prefix`).
@@ -32,7 +32,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-import yaml
 from pydantic import ValidationError
 
 from kbgen.core.diagnostics import Diagnostic, error, warning
@@ -42,6 +41,7 @@ from kbgen.parse.located import parse_yaml
 
 PAPERS_FILE = "papers.yaml"
 SCHEMA_LINE = "# yaml-language-server: $schema=./schemas/papers.schema.json"
+_LIST_FIELDS = [name for name, info in Paper.model_fields.items() if info.default == []]
 _FIELD_CODES = {"id": "KB009", "year": "KB010", "arxiv": "KB011", "doi": "KB012",
                 "url": "KB013", "pdf": "KB013", "code": "KB013"}
 
@@ -84,6 +84,9 @@ class ImportPlan:
     #: (an empty ``papers: []`` rewritten as a block list); ``notes`` says so.
     prefix: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: For each added paper: the line of ``text`` (from 0) its item starts on, and where its nodes are
+    #: (:func:`kbgen.output.yaml_entry.render_located`), so the import's check need not parse ``text``.
+    located: list[tuple[int, dict]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -127,7 +130,9 @@ def dedup_keys(paper: dict[str, Any]) -> list[tuple[str, str, str]]:
 def check_candidate(cand: Candidate) -> list[Diagnostic]:
     """Schema errors of one candidate, located at its source."""
     try:
-        Paper.model_validate(cand.paper)
+        # Empty lists given, not defaulted: pydantic deep-copies a mutable default on every
+        # validation, a tenth of planning a 10,000-entry import.
+        Paper.model_validate({**{name: [] for name in _LIST_FIELDS}, **cand.paper})
     except ValidationError as exc:
         diags = []
         for err in exc.errors():
@@ -163,11 +168,12 @@ def plan_import(kb: KnowledgeBase, papers_text: str | None, candidates: Iterable
             plan.diagnostics.extend(diags)
             continue
         paper = _ordered(cand.paper)
-        found = next(((index[(space, value)], reason) for space, value, reason in dedup_keys(paper)
+        keys, title_key = dedup_keys(paper), _title_key(paper)  # neither depends on the id
+        found = next(((index[(space, value)], reason) for space, value, reason in keys
                       if (space, value) in index), None)
-        if found is None and paper["id"] in titles and titles[paper["id"]] == _title_key(paper):
+        if found is None and paper["id"] in titles and titles[paper["id"]] == title_key:
             found = ((paper["id"], _where(kb, paper["id"])), "same id and title")
-        same_title = by_title.get(_title_key(paper), [])
+        same_title = by_title.get(title_key, [])
         if found is None:
             found = _version_of(paper, same_title)
         if found is not None:
@@ -188,18 +194,18 @@ def plan_import(kb: KnowledgeBase, papers_text: str | None, candidates: Iterable
                                             f"imported as {new_id!r} (rename it if you like)"))
             paper["id"] = new_id
         taken.add(paper["id"])
-        titles[paper["id"]] = _title_key(paper)
-        if titles[paper["id"]]:
-            by_title.setdefault(titles[paper["id"]], []).append(
-                (paper["id"], f"{cand.file}:{cand.line}", paper.get("year")))
-        for space, value, _ in dedup_keys(paper):
+        titles[paper["id"]] = title_key
+        if title_key:
+            by_title.setdefault(title_key, []).append((paper["id"], f"{cand.file}:{cand.line}", paper.get("year")))
+        for space, value, _ in keys:
             index.setdefault((space, value), (paper["id"], f"{cand.file}:{cand.line}"))
         plan.added.append(paper)
     if plan.added and not plan.errors:
         plan.prefix, note = unflow_empty_list(papers_text)
         if note:
             plan.notes.append(note)
-        plan.text = render_append(plan.prefix if plan.prefix is not None else papers_text, plan.added, header)
+        plan.text = render_append(plan.prefix if plan.prefix is not None else papers_text, plan.added, header,
+                                  cleaned=True, located=plan.located)
     return plan
 
 
@@ -242,9 +248,10 @@ def _ordered(paper: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-# Control characters and line/paragraph separators: YAML cannot round-trip some of
-# them (NEL reads back as a space) and none belongs in bibliographic metadata.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# Control characters, line/paragraph separators, lone surrogates (from a JSON answer's
+# "\\ud800") and U+FFFE/U+FFFF: none belongs in bibliographic metadata, and the last two
+# cannot be written as YAML at all (libyaml rejects them even in a comment).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
 def clean_value(value: Any) -> Any:
@@ -254,7 +261,7 @@ def clean_value(value: Any) -> Any:
     ['a b', 3]
     """
     if isinstance(value, str):
-        return _CONTROL.sub(" ", value)
+        return _CONTROL.sub(" ", value) if _CONTROL.search(value) else value
     if isinstance(value, list):
         return [clean_value(v) for v in value]
     return value
@@ -317,33 +324,29 @@ def unflow_empty_list(papers_text: str | None) -> tuple[str | None, str | None]:
     return before + papers_text[found.end():], f"{PAPERS_FILE}:{line}: 'papers: []' rewritten as a block list"
 
 
-#: A value is never wrapped over lines: a diff of papers.yaml shows one line per field.
-_NO_WRAP = 1 << 30
-
-
-class _IndentedDumper(yaml.SafeDumper):
-    """Safe dumping, with lists inside an entry indented under their key (as people write them)."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
-
-
 def render_entry(paper: dict[str, Any], indent: int) -> str:
-    """One paper as a YAML list item, indented by ``indent`` spaces.
+    """One paper as a YAML list item, indented by ``indent`` spaces, one line per value
+    (:mod:`kbgen.output.yaml_entry`: PyYAML's pure-Python emitter was half of a large import).
 
     >>> print(render_entry({"id": "x", "title": "A: B", "arxiv": "1706.03762"}, 2), end="")
       - id: x
         title: 'A: B'
         arxiv: '1706.03762'
     """
-    text = yaml.dump([{k: clean_value(v) for k, v in paper.items()}], Dumper=_IndentedDumper, sort_keys=False,
-                     allow_unicode=True, width=_NO_WRAP, indent=2, default_flow_style=False)
-    pad = " " * indent
-    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
+    from kbgen.output.yaml_entry import render_entry as render
+
+    return render({k: clean_value(v) for k, v in paper.items()}, indent)
 
 
-def render_append(papers_text: str | None, papers: list[dict[str, Any]], header: str | None = None) -> str:
-    """The exact text to append to ``papers_text`` (``None``: the file does not exist yet)."""
+def render_append(papers_text: str | None, papers: list[dict[str, Any]], header: str | None = None,
+                  cleaned: bool = False, located: list | None = None) -> str:
+    """The exact text to append to ``papers_text`` (``None``: the file does not exist yet).
+
+    ``cleaned``: the papers' values already went through :func:`clean_value` (the plan's do).
+    ``located``: a list that receives each paper's ``(first line in the text, marks)``.
+    """
+    from kbgen.output.yaml_entry import render_located
+
     indent, needs_key = list_indent(papers_text)
     parts = []
     if papers_text is None or not papers_text.strip():
@@ -352,12 +355,20 @@ def render_append(papers_text: str | None, papers: list[dict[str, Any]], header:
         parts.append("\n")
     if needs_key:
         parts.append("papers:\n")
+    lines = sum(part.count("\n") for part in parts)
     for i, paper in enumerate(papers):
         parts.append("\n")
         comment = " ".join(clean_value(header or "").split())
         if i == 0 and comment:
             parts.append(" " * indent + "# " + comment + "\n")
-        parts.append(render_entry(paper, indent))
+        lines += 1 + (i == 0 and bool(comment))
+        if not cleaned:
+            paper = {k: clean_value(v) for k, v in paper.items()}
+        text, marks = render_located(paper, indent)
+        if located is not None:
+            located.append((lines, marks))
+        parts.append(text)
+        lines += text.count("\n")
     return "".join(parts)
 
 

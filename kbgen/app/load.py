@@ -28,6 +28,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
+from kbgen.app.progress import NO_PROGRESS, Progress
 from kbgen.core.diagnostics import Diagnostic, sort_diagnostics
 from kbgen.core.kb import KnowledgeBase, kb_from_data, kb_to_data
 from kbgen.io import cache as content_cache
@@ -76,24 +77,33 @@ def load_sources(root: Path | str, inputs: Inputs | None = None):
     return parse_sources(inputs.root, [(f.rel, f.data) for f in inputs.files], inputs.diagnostics)
 
 
-def _compute(inputs: Inputs) -> tuple[KnowledgeBase, list[Diagnostic]]:
+def _compute(inputs: Inputs, progress: Progress = NO_PROGRESS) -> tuple[KnowledgeBase, list[Diagnostic]]:
     from kbgen.check.coverage import cause_first
     from kbgen.check.validate import build_knowledge_base
     from kbgen.graph import graph_diagnostics
 
+    progress.stage("checking", total=len(inputs.files))
     kb, diagnostics = build_knowledge_base(load_sources(inputs.root, inputs))
+    progress.advance(len(inputs.files))
+    progress.stage("graph", total=len(kb.papers))
+    graph = graph_diagnostics(kb)
+    progress.advance(len(kb.papers))
     # A file that could not be read is the cause of what follows: its error comes first.
-    return kb, cause_first(sort_diagnostics([*diagnostics, *graph_diagnostics(kb)]))
+    return kb, cause_first(sort_diagnostics([*diagnostics, *graph]))
 
 
-def load(root: Path | str, *, cache: bool = True) -> Loaded:
+def load(root: Path | str, *, cache: bool = True, progress: Progress = NO_PROGRESS) -> Loaded:
     """Load the knowledge base at ``root`` (see the module docs).
 
-    Raises :class:`UnreadableRoot` when ``root`` is not a knowledge base.
+    ``progress`` is told the stages (reading files, checking, graph); a cache hit only reads.
+    The caller calls its ``done()``. Raises :class:`UnreadableRoot` when ``root`` is not a
+    knowledge base.
     """
     root = Path(root)
+    progress.stage("reading files")
     inputs = read_inputs(root)
     rels = [f.rel for f in inputs.files]
+    progress.advance(len(rels))
     # An unreadable input has no hash: caching without it would hide its later fix.
     key = content_cache.compute_key(inputs.hashes) if cache and not inputs.diagnostics else None
     if key is not None:
@@ -105,7 +115,7 @@ def load(root: Path | str, *, cache: bool = True) -> Loaded:
                 diagnostics = None
             if diagnostics is not None:
                 return Loaded(root, diagnostics, rels, lambda: _cached_kb(inputs, key))
-    kb, diagnostics = _compute(inputs)
+    kb, diagnostics = _compute(inputs, progress)
     if key is not None:
         _store(root, key, kb, diagnostics)
     return Loaded(root, diagnostics, rels, lambda: kb)

@@ -28,25 +28,50 @@ def add_root_argument(parser: argparse.ArgumentParser, *, top: bool = False) -> 
                         help="the knowledge base to work on (default: the current directory)")
 
 
-def load(args: argparse.Namespace):
-    """Load ``args.root`` (:func:`kbgen.app.load.load`); an unreadable root is a :class:`UsageError`."""
+def add_quiet_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``--quiet`` option: no progress on stderr (:func:`progress_for`)."""
+    parser.add_argument("--quiet", action="store_true",
+                        help="show no progress (by default, one line per stage on stderr, or on a terminal "
+                             "a line updated in place once the work has run for $KBGEN_PROGRESS_DELAY "
+                             "seconds, 2 by default)")
+
+
+def progress_for(args: argparse.Namespace):
+    """The :class:`kbgen.app.progress.Progress` a command passes to its use case: silent with ``--quiet``."""
+    from kbgen.cli.progress import reporter
+
+    return reporter(sys.stderr, quiet=getattr(args, "quiet", False))
+
+
+def load(args: argparse.Namespace, progress=None):
+    """Load ``args.root`` (:func:`kbgen.app.load.load`); an unreadable root is a :class:`UsageError`.
+
+    ``progress`` (a :class:`kbgen.app.progress.Progress`, e.g. :func:`progress_for`) is told the
+    stages; the command calls its ``done()`` before it prints, or goes on to its own stages.
+    """
     from kbgen.app.load import UnreadableRoot
     from kbgen.app.load import load as load_root
+    from kbgen.app.progress import NO_PROGRESS
 
     try:
-        return load_root(args.root)
+        return load_root(args.root, progress=progress or NO_PROGRESS)
     except UnreadableRoot as exc:
+        if progress is not None:
+            progress.done()
         raise UsageError(str(exc)) from None
 
 
-def load_checked(args: argparse.Namespace, stream: TextIO | None = None):
+def load_checked(args: argparse.Namespace, stream: TextIO | None = None, progress=None):
     """Load ``args.root`` for a command that needs a valid knowledge base.
 
     Returns the :class:`kbgen.app.load.Loaded`; raises :class:`SystemExit`
     with code 1 after printing the errors when the knowledge base has any.
+    ``progress`` as for :func:`load` (it is closed before the errors are printed).
     """
-    loaded = load(args)
+    loaded = load(args, progress)
     if loaded.errors:
+        if progress is not None:
+            progress.done()
         out = stream or sys.stderr
         out.write(text_report(loaded.errors))
         out.write("kbgen: fix these errors first ('kbgen validate' lists them)\n")
@@ -82,6 +107,11 @@ class TerminalStream:
 
     def __init__(self, stream: TextIO):
         self._stream = stream
+
+    @property
+    def raw_stream(self) -> TextIO:
+        """The wrapped stream, for the progress reporter, which escapes its text and adds its own ``\\r``."""
+        return self._stream
 
     def write(self, text: str) -> int:
         from kbgen.output.terminal import for_terminal

@@ -9,17 +9,24 @@ from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, UsageError
 
 
 def run_import(root: Path, candidates: list, *, header: str, dry_run: bool,
-                 source_warnings: list | None = None, out=None) -> int:
-    """Run the import use case and print what it did; returns the exit code."""
+               source_warnings: list | None = None, out=None, progress=None) -> int:
+    """Run the import use case and print what it did; returns the exit code.
+
+    ``progress`` (a :class:`kbgen.app.progress.Progress`) is told the stages and closed before printing.
+    """
     from kbgen.app.importing import ImportUsageError, import_candidates
+    from kbgen.app.progress import NO_PROGRESS
     from kbgen.core.diagnostics import format_text
 
     out = out or sys.stdout
+    progress = progress or NO_PROGRESS
     try:
         outcome = import_candidates(root, candidates, header=header, dry_run=dry_run,
-                                    source_warnings=source_warnings)
+                                    source_warnings=source_warnings, progress=progress)
     except ImportUsageError as exc:
         raise UsageError(str(exc)) from None
+    finally:
+        progress.done()
     if outcome.errors and outcome.failed is None:
         return print_abort(outcome.errors)
     if outcome.failed is not None:

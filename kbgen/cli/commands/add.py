@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kbgen.cli.common import EXIT_ERRORS, UsageError, add_root_argument
+from kbgen.cli.common import EXIT_ERRORS, UsageError, add_quiet_argument, add_root_argument, progress_for
 
 NAME = "add"
 ORDER = 61
@@ -33,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "$KBGEN_CROSSREF_API or https://api.crossref.org)")
     parser.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
                         help="give up on a request after this long (default: 20)")
+    add_quiet_argument(parser)
     add_root_argument(parser)
 
 
@@ -57,7 +58,7 @@ def parse_refs(refs: list[str]) -> list[tuple[str, str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kbgen.app.adding import RemoteError, fetch_arxiv, fetch_crossref
+    from kbgen.app.adding import RemoteError, fetch_papers
     from kbgen.app.import_plan import Candidate
     from kbgen.cli.import_report import run_import
     from kbgen.core.identifiers import make_paper_id
@@ -68,16 +69,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--timeout must be a positive number of seconds")
     if not is_directory(args.root):
         raise UsageError(f"{args.root}: not a directory")
+    progress = progress_for(args)
     try:
-        arxiv_ids = [value for scheme, value in refs if scheme == "arxiv"]
-        by_arxiv = dict(zip(arxiv_ids, fetch_arxiv(arxiv_ids, base=args.arxiv_api, timeout=args.timeout)))
-        fetched = []
-        for scheme, value in refs:
-            if scheme == "arxiv":
-                fetched.append((f"arxiv:{value}", by_arxiv[value]))
-            else:
-                fetched.append((f"doi:{value}", fetch_crossref(value, base=args.crossref_api, timeout=args.timeout)))
+        fetched = fetch_papers(refs, arxiv_api=args.arxiv_api, crossref_api=args.crossref_api,
+                               timeout=args.timeout, progress=progress)
     except RemoteError as exc:
+        progress.done()
         print(f"kbgen add: {exc}; nothing written", file=sys.stderr)
         return EXIT_ERRORS
     taken: set[str] = set()  # ids of this batch; plan_import makes them unique against the KB
@@ -89,5 +86,5 @@ def run(args: argparse.Namespace) -> int:
         taken.add(paper["id"])
         source = "arXiv API" if label.startswith("arxiv:") else "Crossref"
         candidates.append(Candidate(paper, source, 0, label, generated_id=True))
-    return run_import(args.root, candidates, header="added by kbgen add", dry_run=args.dry_run)
+    return run_import(args.root, candidates, header="added by kbgen add", dry_run=args.dry_run, progress=progress)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kbgen.cli.common import UsageError, add_root_argument
+from kbgen.cli.common import UsageError, add_quiet_argument, add_root_argument, progress_for
 from kbgen.cli.import_report import print_abort, run_import
 
 NAME = "import-bib"
@@ -27,17 +27,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="report what would be added; write nothing")
     parser.add_argument("--with-abstract", action="store_true",
                         help="keep the entries' abstracts (by default left out: the group writes its own)")
+    add_quiet_argument(parser)
     add_root_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from kbgen.app.importing import ImportUsageError, read_bib_candidates
 
+    progress = progress_for(args)
     try:
-        candidates, diags = read_bib_candidates(args.file, with_abstract=args.with_abstract)
+        candidates, diags = read_bib_candidates(args.file, with_abstract=args.with_abstract, progress=progress)
     except ImportUsageError as exc:
+        progress.done()
         raise UsageError(str(exc)) from None
     if any(d.is_error for d in diags):
+        progress.done()
         return print_abort(diags)
     return run_import(args.root, candidates, header=f"imported from {args.file.name} by kbgen import-bib",
-                      dry_run=args.dry_run, source_warnings=diags)
+                      dry_run=args.dry_run, source_warnings=diags, progress=progress)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, add_root_argument, load, report
+from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, add_quiet_argument, add_root_argument, load, progress_for, report
 from kbgen.core.diagnostics import count
 
 NAME = "validate"
@@ -24,10 +24,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["text", "github", "json"], default="text",
                         help="text (file:line:col: ...), github (workflow annotations) or json")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    add_quiet_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load(args)
+    progress = progress_for(args)
+    loaded = load(args, progress)
+    progress.done()  # the progress line goes before the report is printed
     report(loaded.diagnostics, args.format, sys.stdout, files=len(loaded.inputs))
     errors, warnings = count(loaded.diagnostics)
     if errors or (args.strict and warnings):

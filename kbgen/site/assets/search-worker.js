@@ -14,8 +14,8 @@
  * is imported on the first non-empty query, and fetches only the index
  * chunks and result fragments that query needs. Results whose `names`
  * metadata (normalised: letters and digits, lower case) equals the query
- * come first: an entity's own page leads for its short name, alias, id or
- * title. Everything shown is escaped: Material writes title and text as HTML.
+ * come first, then those one typo away: an entity's own page leads for its
+ * short name, alias, id or title. Everything shown is escaped: Material writes title and text as HTML.
  *
  * Sites opened from disk (kbgen build --offline) keep Material's lunr worker:
  * a worker cannot import modules or fetch over file://.
@@ -75,6 +75,23 @@
     return String((data.meta && data.meta.names) || "").split(" ");
   }
 
+  // At most one letter added, dropped, changed or two swapped ("resnt", "resent" for resnet).
+  function near(a, b) {
+    if (Math.abs(a.length - b.length) > 1 || a.length < 4) return false;
+    var i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    var restA = a.slice(i + 1), restB = b.slice(i + 1);
+    return restA === restB || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i)
+      || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  }
+
+  // 2: the query is one of the entry's names; 1: nearly one (a typo); 0: neither.
+  function nameMatch(data, wanted) {
+    var list = names(data);
+    if (list.indexOf(wanted) >= 0) return 2;
+    return list.some(function (n) { return near(wanted, n); }) ? 1 : 0;
+  }
+
   function search(query) {
     var wanted = normalise(query);
     var words = String(query).toLowerCase().split(/\s+/).filter(Boolean);
@@ -87,8 +104,7 @@
       var top = (found && found.results ? found.results : []).slice(0, SHOWN);
       return Promise.all(top.map(function (r) { return r.data(); })).then(function (datas) {
         var ranked = datas.map(function (data, i) {
-          var exact = names(data).indexOf(wanted) >= 0;
-          return { data: data, exact: exact, order: i, score: top[i].score };
+          return { data: data, exact: nameMatch(data, wanted), order: i, score: top[i].score };
         });
         ranked.sort(function (a, b) { return (b.exact - a.exact) || (a.order - b.order); });
         var best = ranked.length ? ranked[0].score : 1;

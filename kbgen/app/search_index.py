@@ -11,7 +11,8 @@ On a Material for MkDocs site it then hands Material's search to Pagefind
 documents, and Material's search worker a stand-in that loads
 ``assets/kbgen/search-worker.js``. Sites for ``file://`` (``--offline``) are
 not indexed: Pagefind needs fetch and WebAssembly, which pages opened from
-disk cannot use, so they keep Material's lunr search.
+disk cannot use, so they keep Material's lunr search, with the entities'
+names put where lunr weighs them most (:func:`name_lunr`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kbgen.core.kb import KnowledgeBase
-from kbgen.io.files import read_text
+from kbgen.io.files import is_regular_file, read_text
 from kbgen.io.pagefind import (
     IndexStats,
     PagefindError,
@@ -31,10 +32,10 @@ from kbgen.io.pagefind import (
     material_search_files,
     write_site_file,
 )
-from kbgen.site.search import EXCLUDE_SELECTORS, records
+from kbgen.site.search import EXCLUDE_SELECTORS, name_lunr_index, records
 from kbgen.site.urls import ASSETS_URI
 
-__all__ = ["PagefindError", "SearchIndex", "index_site", "use_pagefind_in_material"]
+__all__ = ["PagefindError", "SearchIndex", "index_site", "name_lunr", "use_pagefind_in_material"]
 
 #: Where Pagefind's bundle goes in the site.
 BUNDLE_DIR = "pagefind"
@@ -83,4 +84,23 @@ def use_pagefind_in_material(site_dir: Path | str) -> bool:
     write_site_file(worker, "// kbgen: Material's search, answered by Pagefind (assets/kbgen/search-worker.js).\n"
                             f"self.kbgenPagefind = {json.dumps(bundle)};\n"
                             f"importScripts({json.dumps(ours)});\n")
+    return True
+
+
+def name_lunr(site_dir: Path | str, kb: KnowledgeBase, directory_urls: bool = True) -> bool:
+    """Put the entities' names into Material's lunr index (and its file:// copy); False without one."""
+    site = Path(site_dir)
+    found = material_search_files(site)
+    if found is None:
+        return False
+    index = found[0]
+    try:
+        data = json.loads(read_text(index))
+    except (OSError, ValueError) as exc:
+        raise PagefindError(f"cannot read Material's search index {index}: {exc}") from None
+    text = json.dumps(name_lunr_index(data, kb, directory_urls), ensure_ascii=False, separators=(",", ":"))
+    write_site_file(index, text)
+    inlined = index.with_suffix(".js")  # Material's offline plugin: the same index as a script
+    if is_regular_file(inlined):
+        write_site_file(inlined, f"var __index = {text}")
     return True

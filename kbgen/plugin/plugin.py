@@ -21,7 +21,8 @@
 - ``on_serve`` watches ``papers.yaml`` (the content is MkDocs' docs_dir).
 - ``on_post_build`` indexes the written site with Pagefind
   (:func:`kbgen.app.search_index.index_site`), except for ``serve`` and sites
-  for file://, which keep Material's lunr search.
+  for file://, which keep Material's lunr search with the names boosted
+  (:func:`kbgen.app.search_index.name_lunr`).
 """
 
 from __future__ import annotations
@@ -219,12 +220,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         renderer, self.renderer = self.renderer, None  # nothing of this build outlives it (serve keeps the instance)
-        if renderer is None or not wants_pagefind(config, self._command):
+        if renderer is None:
             return
-        from kbgen.app.search_index import PagefindError, index_site
+        from kbgen.app.search_index import PagefindError, index_site, name_lunr
 
+        directory_urls = bool(config.use_directory_urls)
         try:
-            done = index_site(config.site_dir, renderer.kb, directory_urls=bool(config.use_directory_urls))
+            if not wants_pagefind(config, self._command):
+                name_lunr(config.site_dir, renderer.kb, directory_urls)
+                return
+            done = index_site(config.site_dir, renderer.kb, directory_urls=directory_urls)
         except PagefindError as exc:
             raise PluginError(f"kbgen: search index: {exc}") from None
         log.info("kbgen: search index of %d pages written to %s (%.1f s)", done.stats.pages,

@@ -48,6 +48,7 @@ class Names:
     title: str
     label: str  # the result's heading: "ViT — An Image is Worth 16x16 Words: …"
     names: tuple[str, ...]  # short name, aliases, id, arXiv id, title (in that order, no repeats)
+    spoken: tuple[str, ...] = ()  # the short name and aliases only
 
     def normalised(self) -> list[str]:
         """The names as the worker compares them (letters and digits, lower case), without repeats."""
@@ -81,13 +82,16 @@ def entity_names(kb: KnowledgeBase, directory_urls: bool = True) -> dict[str, Na
     """
     out: dict[str, Names] = {}
 
-    def put(kind: str, entity_id: str, title: str, short: str | None, names: list[str | None]) -> None:
-        out[page_url(kind, entity_id, directory_urls)] = Names(title, full_label(short, title), _unique(names))
+    def put(kind: str, entity_id: str, title: str, short: str | None, names: list[str | None],
+            spoken: tuple[str, ...] = ()) -> None:
+        out[page_url(kind, entity_id, directory_urls)] = Names(title, full_label(short, title), _unique(names),
+                                                               spoken)
 
     for pid, p in kb.papers.items():
-        put("paper", pid, p.title, p.short, [p.short, *p.aliases, pid, p.arxiv, p.title])
+        put("paper", pid, p.title, p.short, [p.short, *p.aliases, pid, p.arxiv, p.title],
+            _unique([p.short, *p.aliases]))
     for cid, c in kb.concepts.items():
-        put("concept", cid, c.title, c.short, [c.short, *c.aliases, cid, c.title])
+        put("concept", cid, c.title, c.short, [c.short, *c.aliases, cid, c.title], _unique([c.short, *c.aliases]))
     for table, kind in ((kb.stories, "story"), (kb.resources, "resource")):
         for eid, e in table.items():
             put(kind, eid, e.title, None, [eid, e.title])
@@ -171,3 +175,31 @@ def records(pages: Iterator[tuple[str, str]], kb: KnowledgeBase, directory_urls:
         record = record_html(text, named.get(url))
         if record is not None:
             yield "/" + url, record
+
+
+def name_lunr_index(index: dict, kb: KnowledgeBase, directory_urls: bool = True) -> dict:
+    """Material's lunr index with an entity's names where lunr weighs them most.
+
+    For sites that keep lunr (``--offline``, ``serve``): an entity's own entry
+    gets its label as title ("ViT — An Image is Worth…", title weighs 1,000)
+    and its short name and aliases as tags (weigh 1,000,000; Material shows
+    them as chips under the result). Section entries (``#anchor``) are left as
+    they are.
+
+    >>> from kbgen.core.models import Paper
+    >>> kb = KnowledgeBase(papers={"vit": Paper(id="vit", title="An Image", short="ViT", aliases=["V T"])})
+    >>> name_lunr_index({"docs": [{"location": "papers/vit/", "title": "An Image", "text": ""}]}, kb)["docs"][0]
+    {'location': 'papers/vit/', 'title': 'ViT — An Image', 'text': '', 'tags': ['ViT', 'V T']}
+    """
+    named = entity_names(kb, directory_urls)
+    docs = []
+    for doc in index.get("docs", []):
+        names = named.get(doc.get("location", "")) if isinstance(doc, dict) else None
+        if names is not None:
+            tags = [n for n in names.spoken if normalise_name(n) != normalise_name(names.title)]
+            doc = {**doc, "title": html.escape(names.label, quote=False)}
+            if tags:
+                doc["tags"] = list(dict.fromkeys([*doc.get("tags", []), *tags]))
+        docs.append(doc)
+    return {**index, "docs": docs}
+

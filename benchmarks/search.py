@@ -87,7 +87,7 @@ def measure_site(site: Path, paper_url: str, queries: list[str], chromium: str =
     out: dict = {"queries": []}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        for n, query in enumerate([None, *queries]):
+        for query in [None, *queries]:
             context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
             context.add_init_script(PROBE)
             page = context.new_page()

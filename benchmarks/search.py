@@ -60,6 +60,11 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+def is_search(key: str) -> bool:
+    """Whether a response belongs to search (Material's index and worker, lunr, Pagefind, kbgen's worker)."""
+    return any(part in key for part in ("/search/", "/workers/", "/lunr/", "/pagefind/", "search-worker.js"))
+
+
 def build(root: Path, offline: bool) -> float:
     started = time.perf_counter()
     cmd = [sys.executable, "-m", "kbgen", "build", "--root", str(root)] + (["--offline"] if offline else [])
@@ -111,6 +116,7 @@ def measure_site(site: Path, paper_url: str, queries: list[str], chromium: str =
                     seen = len(sizes)
                     page.wait_for_timeout(2000)
                 out["view_bytes"] = sum(sizes.values())
+                out["view_search_bytes"] = sum(v for k, v in sizes.items() if is_search(k))
                 out["view_largest"] = sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
                 context.close()
                 continue
@@ -122,7 +128,7 @@ def measure_site(site: Path, paper_url: str, queries: list[str], chromium: str =
             first_ms = page.evaluate("window.__kbFirstResult - window.__kbLastKey")
             typed_s = time.perf_counter() - started
             page.wait_for_timeout(1500)  # the rest of the result list (fragments) arrives
-            query_bytes = sum(v for k, v in sizes.items() if k.startswith("query "))
+            query_bytes = sum(v for k, v in sizes.items() if k.startswith("query ") and is_search(k))
             out["queries"].append({"query": query, "ms_after_last_key": round(first_ms),
                                    "s_from_first_key": round(typed_s, 2), "bytes": query_bytes})
             context.close()
@@ -135,19 +141,29 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--engines", nargs="+", default=["pagefind", "lunr"], choices=["pagefind", "lunr"])
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the sites a previous run left in benchmarks/out (no generating, no building)")
     args = parser.parse_args(argv)
     results = []
     for size in args.sizes:
         work = OUT / f"search-{size}"
         root = work / "kb"
-        subprocess.run(["rm", "-rf", str(work)], check=True)
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--papers", str(size), "--out", str(root)],
-                       check=True, capture_output=True)
+        if not args.reuse:
+            subprocess.run(["rm", "-rf", str(work)], check=True)
+            subprocess.run([sys.executable, str(HERE / "generate.py"), "--papers", str(size), "--out", str(root)],
+                           check=True, capture_output=True)
         queries = queries_of(root)
         row: dict = {"papers": size}
         for engine, offline in (("pagefind", False), ("lunr", True)):
-            seconds = build(root, offline)
+            if engine not in args.engines:
+                continue
             site = root / "site"
+            if args.reuse:
+                subprocess.run(["mv", str(work / f"site-{engine}"), str(site)], check=True)
+                seconds = float("nan")
+            else:
+                seconds = build(root, offline)
             papers = sorted((site / "papers").iterdir())
             paper = next(p for p in papers if p.is_dir() or p.suffix == ".html" and p.name != "index.html")
             url = f"papers/{paper.name}/" if paper.is_dir() else f"papers/{paper.name}"
@@ -159,11 +175,11 @@ def main(argv: list[str] | None = None) -> int:
                            if bundle.exists() else 0, **stats}
             subprocess.run(["mv", str(site), str(work / f"site-{engine}")], check=True)
         results.append(row)
-        for engine in ("pagefind", "lunr"):
+        for engine in args.engines:
             r = row[engine]
             qs = r["queries"]
             print(f"{size:>6} {engine:<9} build {r['build_s']:>6.1f} s  lunr index {r['lunr_index_bytes']:>11,} B  "
-                  f"view {r['view_bytes']:>11,} B  query bytes max {max(q['bytes'] for q in qs):>11,} B  "
+                  f"view {r['view_bytes']:>11,} B (search {r['view_search_bytes']:>10,} B)  query bytes max {max(q['bytes'] for q in qs):>11,} B  "
                   f"first result after last key: median {statistics.median(q['ms_after_last_key'] for q in qs):>6.0f} "
                   f"ms, max {max(q['ms_after_last_key'] for q in qs):>6} ms", flush=True)
     if args.json:

@@ -24,8 +24,9 @@
   "use strict";
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-  var SHOWN = 20; // results whose fragments are loaded (Material shows 10, then more on scroll)
+  var SHOWN = 10; // results whose fragments are loaded (what Material shows before the reader scrolls)
   var SECTIONS = 3; // matching sections listed under a page
+  var PAUSE = 100; // ms without a keystroke before searching: a word typed is one search, not one per letter
   var pagefind = null;
   var latest = 0;
 
@@ -92,7 +93,7 @@
     return list.some(function (n) { return near(wanted, n); }) ? 1 : 0;
   }
 
-  function search(query) {
+  function search(query, ticket) {
     var wanted = normalise(query);
     var words = String(query).toLowerCase().split(/\s+/).filter(Boolean);
     var terms = {};
@@ -101,6 +102,7 @@
     return load().then(function (pf) {
       return pf.search(query);
     }).then(function (found) {
+      if (ticket !== latest) return null; // a newer query came: do not fetch this one's fragments
       var top = (found && found.results ? found.results : []).slice(0, SHOWN);
       return Promise.all(top.map(function (r) { return r.data(); })).then(function (datas) {
         var ranked = datas.map(function (data, i) {
@@ -122,12 +124,22 @@
       self.postMessage({ type: READY });
     } else if (message.type === QUERY) {
       var ticket = ++latest;
-      search(message.data).then(function (result) {
-        if (ticket === latest) self.postMessage({ type: RESULT, data: result });
-      }, function (err) {
-        if (self.console) console.warn("kbgen search:", err);
-        if (ticket === latest) self.postMessage({ type: RESULT, data: { items: [] } });
-      });
+      var query = message.data;
+      // Load Pagefind while the reader is still typing, and the query's index chunks from three letters
+      // on (a shorter prefix needs the chunks of every word it starts).
+      if (normalise(query)) {
+        load().then(function (pf) { return normalise(query).length >= 3 ? pf.preload(query) : null; })
+          .catch(function () {});
+      }
+      self.setTimeout(function () {
+        if (ticket !== latest) return;
+        search(query, ticket).then(function (result) {
+          if (result && ticket === latest) self.postMessage({ type: RESULT, data: result });
+        }, function (err) {
+          if (self.console) console.warn("kbgen search:", err);
+          if (ticket === latest) self.postMessage({ type: RESULT, data: { items: [] } });
+        });
+      }, normalise(query) ? PAUSE : 0);
     }
   });
 })();

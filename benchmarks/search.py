@@ -179,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             r = row[engine]
             qs = r["queries"]
             print(f"{size:>6} {engine:<9} build {r['build_s']:>6.1f} s  lunr index {r['lunr_index_bytes']:>11,} B  "
-                  f"view {r['view_bytes']:>11,} B (search {r['view_search_bytes']:>10,} B)  query bytes max {max(q['bytes'] for q in qs):>11,} B  "
+                  f"view {r['view_bytes']:>11,} B (search {r['view_search_bytes']:>10,} B)  "
+                  f"query bytes max {max(q['bytes'] for q in qs):>11,} B  "
                   f"first result after last key: median {statistics.median(q['ms_after_last_key'] for q in qs):>6.0f} "
                   f"ms, max {max(q['ms_after_last_key'] for q in qs):>6} ms", flush=True)
     if args.json:

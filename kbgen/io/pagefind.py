@@ -4,14 +4,15 @@
 base64-encoded JSON message followed by a comma (the protocol of Pagefind's
 own Python and Node APIs). kbgen speaks it directly: the ``pagefind`` Python
 package reads one answer per 0.1 s, which is 17 minutes for 10,000 pages.
-Requests are written by one thread while this one reads the answers, so
-neither pipe fills up.
+Requests are written by one thread and answers read by another, so neither
+pipe fills up; the bundle is written once every page has been answered.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import queue
 import subprocess
 import threading
 import time
@@ -78,37 +79,68 @@ def build_index(site_dir: Path | str, records: Iterable[tuple[str, str]], config
     except OSError as exc:
         raise PagefindError(f"cannot run the search indexer: {exc}") from None
     assert proc.stdin is not None and proc.stdout is not None
-    answers = iter(_answers(proc.stdout))
-    fed = {"count": 0, "error": None}
+    answers: queue.Queue = queue.Queue()
+    fed: dict = {"count": 0, "error": None, "done": False}
+
+    def read() -> None:
+        try:
+            for message in _answers(proc.stdout):
+                answers.put(message)
+        except (OSError, ValueError) as exc:
+            answers.put({"payload": {"type": "Error", "message": f"unreadable answer ({exc})"}})
+        answers.put(None)  # the service's output ended
 
     def feed(index_id: int) -> None:
-        # Every record, then the request to write the bundle: its answer is the last one read.
         try:
             for number, (url, text) in enumerate(records, start=2):
                 proc.stdin.write(_encode(number, {"type": "AddFile", "index_id": index_id, "url": url,
                                                   "file_path": None, "file_contents": text}))
                 fed["count"] += 1
-            proc.stdin.write(_encode(0, {"type": "WriteFiles", "index_id": index_id, "output_path": str(target)}))
             proc.stdin.flush()
-        except (OSError, ValueError) as exc:  # the service died; the reader sees its output end
+        except Exception as exc:  # noqa: BLE001 - a page that cannot be read, or the service died: reported below
             fed["error"] = exc
+        finally:
+            fed["done"] = True
 
+    def answer(what: str) -> dict | None:
+        try:
+            message = answers.get(timeout=0.2)
+        except queue.Empty:
+            return None
+        if message is None:
+            raise PagefindError(f"the search indexer exited while indexing {what}"
+                                + (f" ({fed['error']})" if fed["error"] else ""))
+        payload = message.get("payload") or {}
+        if payload.get("type") == "Error":
+            raise PagefindError(f"the search indexer refused {what}: {payload.get('message')}")
+        return payload
+
+    def wait_for(what: str) -> dict:
+        while True:
+            got = answer(what)
+            if got is not None:
+                return got
+
+    threading.Thread(target=read, daemon=True).start()
     try:
         proc.stdin.write(_encode(1, {"type": "NewIndex", "config": config}))
         proc.stdin.flush()
-        index_id = _next(answers, "the index's options")["index_id"]
+        index_id = wait_for("the index's options")["index_id"]
         writer = threading.Thread(target=feed, args=(index_id,), daemon=True)
         writer.start()
         pages = words = 0
-        while True:
-            message_id, answer = _next_with_id(answers, "a page")
-            if message_id == 0:
-                break
-            pages += 1
-            words += int(answer.get("page_word_count") or 0)
+        # Every page is answered before the bundle is written: the service may answer out of order.
+        while not (fed["done"] and pages >= fed["count"]):
+            got = answer("a page")
+            if got is not None:
+                pages += 1
+                words += int(got.get("page_word_count") or 0)
         writer.join()
-        if fed["error"] is not None or pages != fed["count"]:
-            raise PagefindError(f"the search indexer took {pages} of {fed['count']} pages ({fed['error']})")
+        if fed["error"] is not None:
+            raise PagefindError(f"the search index was not written: {fed['error']}")
+        proc.stdin.write(_encode(0, {"type": "WriteFiles", "index_id": index_id, "output_path": str(target)}))
+        proc.stdin.flush()
+        wait_for("writing the bundle")
     except (OSError, ValueError, KeyError) as exc:
         raise PagefindError(f"the search indexer failed: {exc}") from None
     finally:
@@ -123,20 +155,6 @@ def build_index(site_dir: Path | str, records: Iterable[tuple[str, str]], config
             proc.wait()
     return IndexStats(pages, words, time.perf_counter() - started, target)
 
-
-def _next_with_id(answers, what: str) -> tuple[int | None, dict]:
-    try:
-        message = next(answers)
-    except StopIteration:
-        raise PagefindError(f"the search indexer exited while indexing {what}") from None
-    payload = message.get("payload") or {}
-    if payload.get("type") == "Error":
-        raise PagefindError(f"the search indexer refused {what}: {payload.get('message')}")
-    return message.get("message_id"), payload
-
-
-def _next(answers, what: str) -> dict:
-    return _next_with_id(answers, what)[1]
 
 
 def iter_site_pages(site_dir: Path | str) -> Iterable[tuple[str, str]]:

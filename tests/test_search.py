@@ -120,3 +120,15 @@ def test_material_search_is_handed_to_pagefind(tmp_path) -> None:
     stand_in = (workers / "search.1234abcd.min.js").read_text()
     assert 'self.kbgenPagefind = "../../../pagefind/pagefind.js";' in stand_in
     assert 'importScripts("../../kbgen/search-worker.js");' in stand_in
+
+
+def test_a_page_that_cannot_be_read_stops_the_index(tmp_path) -> None:
+    site = built_site(tmp_path)
+
+    def pages():
+        yield "/", page("Home", "<p>h</p>")
+        raise OSError("papers/vit/index.html: permission denied")
+
+    with pytest.raises(PagefindError, match="permission denied"):
+        build_index(site, pages(), {})
+    assert not (site / "pagefind").exists()  # no partial bundle

@@ -96,10 +96,13 @@ def build_index(site_dir: Path | str, records: Iterable[tuple[str, str]], config
                 proc.stdin.write(_encode(number, {"type": "AddFile", "index_id": index_id, "url": url,
                                                   "file_path": None, "file_contents": text}))
                 fed["count"] += 1
-            proc.stdin.flush()
         except Exception as exc:  # noqa: BLE001 - a page that cannot be read, or the service died: reported below
             fed["error"] = exc
         finally:
+            try:
+                proc.stdin.flush()  # the pages sent so far are answered, so the reader's count ends
+            except (OSError, ValueError):
+                pass
             fed["done"] = True
 
     def answer(what: str) -> dict | None:

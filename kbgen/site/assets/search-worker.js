@@ -24,7 +24,7 @@
   "use strict";
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-  var SHOWN = 10; // results whose fragments are loaded (what Material shows before the reader scrolls)
+  var SHOWN = 20; // results whose fragments are loaded: an exact name is put first among these
   var SECTIONS = 3; // matching sections listed under a page
   var PAUSE = 100; // ms without a keystroke before searching: a word typed is one search, not one per letter
   var pagefind = null;

@@ -168,20 +168,28 @@ def check_links(site: Path) -> list[tuple[str, str]]:
     return broken
 
 
-def test_search_index_stays_small_per_paper(example):
-    _, site, kb = example
-    index = json.loads((site / "search" / "search_index.json").read_text())
+def lunr_pages_and_size(index: dict, kb) -> tuple[dict, float]:
+    """Material's lunr entries by location (pages only), and the average bytes per paper page."""
     per_paper = sum(len(json.dumps(doc, ensure_ascii=False).encode()) for doc in index["docs"]
-                    if doc["location"].startswith("papers/") and doc["location"] != "papers/")
-    average = per_paper / len(kb.papers)
-    print(f"\nsearch index: {average:.0f} bytes per paper page")
-    assert average <= INDEX_BUDGET
-    boosted = [d for d in index["docs"] if d["location"] == "papers/vit/"]
-    assert boosted and boosted[0].get("boost") == 2
-    # Each page's own entry holds its text (nothing before the h1 splits it off to the h1's anchor).
-    pages = {d["location"]: d for d in index["docs"] if "#" not in d["location"]}
-    for paper_id in kb.papers:
-        assert "Paper · " in pages[f"papers/{paper_id}/"]["text"], paper_id
+                    if doc["location"].startswith("papers/") and doc["location"] not in ("papers/", "papers/index.html"))
+    return {d["location"]: d for d in index["docs"] if "#" not in d["location"]}, per_paper / len(kb.papers)
+
+
+def test_search_is_pagefinds_and_lunrs_index_is_a_stub(example):
+    """A page view fetches Material's index: it holds no documents; Pagefind's bundle has every page."""
+    _, site, kb = example
+    stub = site / "search" / "search_index.json"
+    assert json.loads(stub.read_text())["docs"] == [] and stub.stat().st_size < 1_000
+    worker = next((site / "assets" / "javascripts" / "workers").glob("search.*.min.js")).read_text()
+    assert "importScripts(\"../../kbgen/search-worker.js\")" in worker and "lunr" not in worker
+    assert (site / "assets" / "kbgen" / "search-worker.js").is_file()
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    pages = sum(len(list(site.glob(f"{kind}/*/index.html"))) for kind in ("papers", "concepts", "summaries"))
+    assert entry["languages"]["en"]["page_count"] > pages  # entity pages plus indexes, topics, paths, graph
+    fragments = list((site / "pagefind" / "fragment").glob("*.pf_fragment"))
+    assert len(fragments) == entry["languages"]["en"]["page_count"]
+    print(f"\npagefind: {entry['languages']['en']['page_count']} pages, "
+          f"{sum(f.stat().st_size for f in (site / 'pagefind').rglob('*') if f.is_file()) / 1e3:.0f} KB in all")
 
 
 def test_nav_lists_index_pages_only(example):
@@ -323,7 +331,20 @@ def test_offline_build_opens_from_disk_and_is_world_readable(tmp_path):
     assert f"open {root / 'site' / 'index.html'}" in proc.stderr
     site = root / "site"
     assert (site / "papers" / "vit.html").is_file() and not (site / "papers" / "vit").exists()
-    assert (site / "search" / "search_index.js").is_file()
+    assert (site / "search" / "search_index.js").is_file() and not (site / "pagefind").exists()
+    kb, _ = load_kb(root)
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    pages, average = lunr_pages_and_size(index, kb)
+    print(f"\nsearch index: {average:.0f} bytes per paper page")
+    assert average <= INDEX_BUDGET
+    assert pages["papers/vit.html"].get("boost") == 2
+    assert pages["papers/vit.html"]["title"].startswith("ViT — ")  # names where lunr weighs them most
+    assert pages["papers/vit.html"]["tags"][:2] == ["ViT", "Vision Transformer"]
+    for paper_id in kb.papers:
+        # Each page's own entry holds its text (nothing before the h1 splits it off to the h1's anchor).
+        assert "Paper · " in pages[f"papers/{paper_id}.html"]["text"], paper_id
+    assert (site / "search" / "search_index.js").read_text().startswith('var __index = {"config"')
+    assert "\"tags\":[\"ViT\",\"Vision Transformer\"" in (site / "search" / "search_index.js").read_text()
     assert '"url":"papers/vit.html"' in (site / "kb.json").read_text()
     for rel, path in html_pages(site).items():
         if rel == "404.html":

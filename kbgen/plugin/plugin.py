@@ -19,6 +19,10 @@
   the index pages are not in the nav and so would mark no tab;
   ``on_post_page`` clears the mark.
 - ``on_serve`` watches ``papers.yaml`` (the content is MkDocs' docs_dir).
+- ``on_post_build`` indexes the written site with Pagefind
+  (:func:`kbgen.app.search_index.index_site`), except for ``serve`` and sites
+  for file://, which keep Material's lunr search with the names boosted
+  (:func:`kbgen.app.search_index.name_lunr`).
 """
 
 from __future__ import annotations
@@ -56,6 +60,17 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.kbgen")
 
 
+def wants_pagefind(config: MkDocsConfig, command: str) -> bool:
+    """Whether a build gets Pagefind's search: Material's search is on, for a web server, not a preview.
+
+    Sites for file:// (Material's offline plugin) keep lunr, which works from disk; ``mkdocs
+    serve`` keeps it too, so a save does not wait for the whole site to be indexed again.
+    """
+    plugins = config.plugins
+    offline = "material/offline" in plugins or "offline" in plugins
+    return command != "serve" and not offline and ("material/search" in plugins or "search" in plugins)
+
+
 class KbgenConfig(base.Config):
     """Options of the plugin in mkdocs.yml (``plugins: [kbgen: {...}]``)."""
 
@@ -85,6 +100,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.input_files: list[Path] = []
         self._preloaded: Loaded | None = None
         self._stand_in: Page | None = None  # the nav page marked active for the page being rendered
+        self._command = "build"  # on_startup's: ``serve`` keeps Material's lunr search (no indexing per save)
 
     def preload(self, loaded: Loaded) -> None:
         """Use ``loaded`` for the next build instead of loading the root again (``kbgen build``)."""
@@ -92,6 +108,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance across ``serve`` rebuilds."""
+        self._command = command
 
     # After the other plugins' on_config: Material's offline plugin turns off
     # directory URLs there, and the pages' own URLs (kb.json, diagram links) follow.
@@ -199,8 +216,24 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 server.watch(str(path))
         return server
 
+    # After Material's search plugin has written its index, which this replaces by a stub.
+    @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self.renderer = None  # nothing of this build outlives it (serve keeps the instance)
+        renderer, self.renderer = self.renderer, None  # nothing of this build outlives it (serve keeps the instance)
+        if renderer is None:
+            return
+        from kbgen.app.search_index import PagefindError, index_site, name_lunr
+
+        directory_urls = bool(config.use_directory_urls)
+        try:
+            if not wants_pagefind(config, self._command):
+                name_lunr(config.site_dir, renderer.kb, directory_urls)
+                return
+            done = index_site(config.site_dir, renderer.kb, directory_urls=directory_urls)
+        except PagefindError as exc:
+            raise PluginError(f"kbgen: search index: {exc}") from None
+        log.info("kbgen: search index of %d pages written to %s (%.1f s)", done.stats.pages,
+                 done.stats.output, done.stats.seconds)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.renderer = None

@@ -106,6 +106,19 @@ def escape_code_block(value: object) -> str:
                   text, flags=re.MULTILINE)
 
 
+def highlight_code(text: str, language: str) -> Markup:
+    """A code block as pymdownx.highlight writes it by default (Pygments classes, in ``<code>``).
+
+    >>> print(highlight_code("@misc{a}", "bibtex")[:44])
+    <div class="highlight"><pre><span></span><code>
+    """
+    import pygments
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+
+    return Markup(pygments.highlight(text, get_lexer_by_name(language), HtmlFormatter(wrapcode=True)).rstrip("\n"))
+
+
 #: Front-matter keys the theme prints into the page raw (Material's <title>, header, nav and <meta>).
 PRINTED_META = ("title", "description", "author", "subtitle", "status")
 #: Front-matter keys that choose how a page is built, never honoured from content.

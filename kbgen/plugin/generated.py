@@ -98,13 +98,14 @@ class GeneratedPage(Page):
         self._title_from_render = getattr(self, "_kbgen_h1", None)
         self.present_anchor_ids = LazyAnchors(lambda: renderer.render_page(file.src_uri).ids)  # type: ignore[assignment]
         self.links_to_anchors = None
+        self._kbgen_files = files  # for the link check when the page is filled
 
-    def fill(self, files: Files, sanitize: Callable[[str], str]) -> None:
+    def fill(self, sanitize: Callable[[str], str]) -> None:
         """Render the HTML and the table of contents (just before the theme writes the page), links checked."""
         file = self.file
         assert isinstance(file, GeneratedFile) and file.renderer is not None
         rendered = file.renderer.render_page(file.src_uri)
-        check_links(rendered, files)
+        check_links(rendered, self._kbgen_files)
         self.content = sanitize(rendered.body)
         self.toc = get_toc(rendered.toc)
 

@@ -93,7 +93,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.input_files: list[Path] = []
         self._preloaded: Loaded | None = None
         self._stand_in: Page | None = None  # the nav page marked active for the page being rendered
-        self._files: Files | None = None
 
     def preload(self, loaded: Loaded) -> None:
         """Use ``loaded`` for the next build instead of loading the root again (``kbgen build``)."""
@@ -170,7 +169,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             uri = f"{ASSETS_URI}/{name}"
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=data))
-        self._files = files
         return files
 
     # First, so that no other plugin sees a generated page as a Markdown one.
@@ -205,8 +203,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     @event_priority(100)
     def on_page_context(self, context: dict, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
         if isinstance(page, GeneratedPage):
-            assert self._files is not None
-            page.fill(self._files, lambda body: sanitize_html(body, kbgen_scripts=True))
+            page.fill(lambda body: sanitize_html(body, kbgen_scripts=True))
         if page.parent is None and page not in nav.pages:
             # Not in the nav (a paper page): its section's index page stands in, so its tab is marked.
             wanted = section_index_uri(page.file.src_uri)

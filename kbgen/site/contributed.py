@@ -9,13 +9,13 @@ from kbgen.site.links import Link, split_title
 from kbgen.site.pagewriter import RenderedPage
 from kbgen.site.urls import (
     FEED_URI,
+    GRAPH_URI,
     HOME_URI,
     PAPER_SEARCH_LABEL,
+    REFERENCES_URI,
     index_uri,
     page_uri,
     paper_search_url,
-    REFERENCES_URI,
-    GRAPH_URI,
 )
 
 

@@ -109,8 +109,8 @@ def escape_code_block(value: object) -> str:
 def highlight_code(text: str, language: str) -> Markup:
     """A code block as pymdownx.highlight writes it by default (Pygments classes, in ``<code>``).
 
-    >>> print(highlight_code("@misc{a}", "bibtex")[:44])
-    <div class="highlight"><pre><span></span><code>
+    >>> highlight_code("@misc{a}", "bibtex").startswith('<div class="highlight"><pre><span></span><code>')
+    True
     """
     import pygments
     from pygments.formatters import HtmlFormatter

@@ -255,3 +255,42 @@ def test_links_of_generated_pages_are_checked(kb_root, caplog):
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.kbgen"):
         assert check_links(index, files) >= 1
     assert "does not contain an anchor '#by-topic'" in caplog.text
+
+
+def test_serve_rebuilds_write_only_what_an_edit_changes(kb_root, tmp_path, monkeypatch):
+    """Two builds as `kbgen serve` runs them (one plugin, the second a dirty build) around an edit of a
+    summary's text: the summary's page shows the edit; a page the edit does not change is not written."""
+    import os
+    import time
+
+    from mkdocs.commands.build import build
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    site = tmp_path / "site"
+
+    def configured():
+        return load_config(config_file=str(kb_root / "mkdocs.yml"), site_dir=str(site))
+
+    config = configured()
+    config.plugins.on_startup(command="serve", dirty=True)
+    plugin = config.plugins["kbgen"]
+    build(config)
+    summary, untouched = site / "summaries" / "beta" / "index.html", site / "topics" / "ml" / "index.html"
+    past = time.time() - 1000
+    for path in site.rglob("*.html"):
+        os.utime(path, (past, past))
+    source = kb_root / "content" / "summaries" / "beta.md"
+    source.write_text(source.read_text() + "\nA sentence added while serving.\n")
+    config = configured()
+    assert config.plugins["kbgen"] is plugin
+    build(config, dirty=True)
+    assert "A sentence added while serving." in summary.read_text()
+    assert summary.stat().st_mtime > past + 1
+    assert untouched.stat().st_mtime == past  # its output did not change: not written again
+    written = [p for p in site.rglob("*.html") if p.stat().st_mtime > past + 1]
+    assert len(written) < len(list(site.rglob("*.html"))) / 2, written
+    # A change a generated page does show is written: the summary's new title on its paper's page.
+    source.write_text(source.read_text().replace("Summary: Beta", "Retitled: Beta", 1))
+    paper = site / "papers" / "beta" / "index.html"
+    build(configured(), dirty=True)
+    assert "Retitled" in paper.read_text()

@@ -15,11 +15,18 @@
   The title (from the metadata or the page's h1) is known up front; the
   page's anchors (``present_anchor_ids``, which MkDocs checks links to
   anchors against) are rendered only if a link to one of them is checked.
+- Dirty builds (``kbgen serve``): a generated file is modified when what it
+  renders to now differs from what was last written (a digest per URI, kept
+  by the plugin across rebuilds: :class:`Digests`); a page kbgen decorates
+  when its source changed or its decoration did. So after an edit only the
+  pages whose output it changes are written again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 from typing import TYPE_CHECKING, Any, Callable
 
 from mkdocs.structure.files import File, InclusionLevel
@@ -36,21 +43,67 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.kbgen")
 
 
+#: What a digest of a written file is made from.
+Digests = dict  # {uri: hex digest}; the plugin keeps one across serve's rebuilds
+
+
+def digest(*parts: Any) -> str:
+    """A short digest of a rendered file (text, bytes, or the repr of a page's parts)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def page_digest(page: RenderedPage) -> str:
+    """The digest of a rendered page: everything MkDocs gets from it."""
+    return digest(repr(page.meta), page.body, repr(page.toc))
+
+
 class GeneratedFile(File):
     """A file kbgen generates; its content is rendered whenever it is read."""
 
     renderer: SiteRenderer | None = None
     is_page: bool = False
+    digests: Digests | None = None
     _stored: str | bytes | None = None  # set only if another plugin assigns content
+    _modified: bool | None = None  # is_modified's answer, once per build
 
     @classmethod
     def of(cls, config: MkDocsConfig, uri: str, renderer: SiteRenderer, is_page: bool,
-           inclusion: InclusionLevel) -> GeneratedFile:
-        """The file ``uri`` of ``renderer``'s site."""
+           inclusion: InclusionLevel, digests: Digests | None = None) -> GeneratedFile:
+        """The file ``uri`` of ``renderer``'s site; ``digests`` records what is written (for dirty builds)."""
         f = cls.generated(config, uri, content="", inclusion=inclusion)
         assert isinstance(f, GeneratedFile)
-        f._stored, f.renderer, f.is_page = None, renderer, is_page
+        f._stored, f.renderer, f.is_page, f.digests = None, renderer, is_page, digests
         return f
+
+    def current_digest(self) -> str:
+        assert self.renderer is not None
+        if self.is_page:
+            return page_digest(self.renderer.render_page(self.src_uri))
+        return digest(self.renderer.render_file(self.src_uri))
+
+    def is_modified(self) -> bool:
+        """Whether its output differs from the one last written (always, without a record of it)."""
+        if self._modified is None:
+            if self.digests is None or self._stored is not None or not os.path.exists(self.abs_dest_path):
+                self._modified = True
+            else:
+                self._modified = self.digests.get(self.src_uri) != self.current_digest()
+        return self._modified
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        content = self._content
+        output_path = self.abs_dest_path
+        os.makedirs(os.path.dirname(output_path), exist_ok=True)
+        with open(output_path, "wb") as out:
+            out.write(content.encode("utf-8") if isinstance(content, str) else content or b"")
+        if self.digests is not None and self._stored is None:
+            self.digests[self.src_uri] = digest(content)
 
     @property  # type: ignore[override]
     def _content(self) -> str | bytes | None:
@@ -63,6 +116,32 @@ class GeneratedFile(File):
     @_content.setter
     def _content(self, value: str | bytes | None) -> None:
         self._stored = value if value != "" else None
+
+
+class DecoratedFile(File):
+    """A contributor's page kbgen decorates (header, footer, home additions): modified when either changes."""
+
+    renderer: SiteRenderer | None = None
+    digests: Digests | None = None
+
+    def decoration_digest(self) -> str:
+        from mkdocs.utils.meta import get_data
+
+        assert self.renderer is not None
+        body = get_data(self.content_string)[0]
+        page = (self.renderer.home_page(body) if self.src_uri == "index.md"
+                else self.renderer.decorate_page(self.src_uri, body))
+        return digest(page.body if page is not None else "")
+
+    def is_modified(self) -> bool:
+        if super().is_modified() or self.digests is None or self.renderer is None:
+            return True
+        return self.digests.get(decorated_digest_key(self.src_uri)) != self.decoration_digest()
+
+
+def decorated_digest_key(uri: str) -> str:
+    """Where :class:`DecoratedFile` finds the digest of a page's decoration."""
+    return f"decorated:{uri}"
 
 
 class LazyAnchors:
@@ -105,6 +184,8 @@ class GeneratedPage(Page):
         file = self.file
         assert isinstance(file, GeneratedFile) and file.renderer is not None
         rendered = file.renderer.render_page(file.src_uri)
+        if file.digests is not None:
+            file.digests[file.src_uri] = page_digest(rendered)
         check_links(rendered, self._kbgen_files)
         self.content = sanitize(rendered.body)
         self.toc = get_toc(rendered.toc)

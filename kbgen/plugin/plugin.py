@@ -42,7 +42,15 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from kbgen.core.diagnostics import format_text
-from kbgen.plugin.generated import GeneratedFile, GeneratedPage, check_links
+from kbgen.plugin.generated import (
+    DecoratedFile,
+    Digests,
+    GeneratedFile,
+    GeneratedPage,
+    check_links,
+    decorated_digest_key,
+    digest,
+)
 from kbgen.site.escaping import escape_meta
 from kbgen.site.layout import SOURCE_SUFFIXES, default_nav, extra_css, extra_javascript, nav_uris
 from kbgen.site.renderer import SiteOptions
@@ -93,6 +101,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.input_files: list[Path] = []
         self._preloaded: Loaded | None = None
         self._stand_in: Page | None = None  # the nav page marked active for the page being rendered
+        # What each generated file and decorated page was last written as, so that serve's dirty
+        # rebuilds write only what changed: a digest per URI (no page, no knowledge base).
+        self._digests: Digests = {}
 
     def preload(self, loaded: Loaded) -> None:
         """Use ``loaded`` for the next build instead of loading the root again (``kbgen build``)."""
@@ -164,7 +175,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 continue
             # Generated pages are reached through the index pages, never the nav: no "not in nav" notice.
             inclusion = InclusionLevel.UNDEFINED if uri in listed else InclusionLevel.NOT_IN_NAV
-            files.append(GeneratedFile.of(config, uri, self.renderer, is_page, inclusion))
+            files.append(GeneratedFile.of(config, uri, self.renderer, is_page, inclusion, self._digests))
+        for file in files.documentation_pages():
+            uri = file.src_uri
+            if type(file) is File and (uri == HOME_URI or self.renderer.contributed_entry(uri) is not None):
+                file.__class__ = DecoratedFile  # modified also when its header or footer changes (dirty builds)
+                file.renderer, file.digests = self.renderer, self._digests  # type: ignore[attr-defined]
         for name, data in read_assets().items():
             uri = f"{ASSETS_URI}/{name}"
             if files.get_file_from_path(uri) is None:
@@ -191,6 +207,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if decorated is None:
             return None
         check_links(decorated, files)
+        self._digests[decorated_digest_key(uri)] = digest(decorated.body)
         return decorated.body
 
     def on_page_content(self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -233,3 +250,4 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.renderer = None
+        self._digests.clear()  # what was written is no longer known

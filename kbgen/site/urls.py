@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 from kbgen.core.kinds import KINDS
@@ -65,6 +66,7 @@ def index_uri(kind: str) -> str:
     return f"{KINDS[kind].section}/index.md"
 
 
+@lru_cache(maxsize=1 << 14)  # every link of every page asks for its target's URL
 def uri_to_url(uri: str, directory_urls: bool = True) -> str:
     """The site URL of a docs-dir URI (``papers/index.md`` -> ``papers/``, ``index.md`` -> ``""``).
 

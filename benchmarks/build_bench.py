@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=HERE / "out" / "build-bench")
     parser.add_argument("--kb", type=Path, help="an existing knowledge base (default: generate one)")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--old-src", type=Path,
+                        help="also build with the kbgen of this source tree (e.g. `git archive main`), same run")
     args = parser.parse_args(argv)
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -71,7 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     run(kbgen + ["export", "--root", str(kb), str(export)], env)
     site, plain = work / f"site-kbgen-{args.papers}", work / f"site-plain-{args.papers}"
     builds: dict[str, list[dict]] = {"kbgen": [], "plain": []}
+    if args.old_src:
+        builds["old"] = []
+        old_env = dict(env, PYTHONPATH=str(args.old_src.resolve()))
     for i in range(args.repeat):
+        if args.old_src:
+            builds["old"].append(run([PY, "-m", "kbgen", "build", "--root", str(kb), "--site-dir",
+                                      str(work / f"site-old-{args.papers}")], old_env, cwd=args.old_src.resolve()))
+            print(f"  run {i + 1}: old kbgen {builds['old'][-1]['wall']:.1f} s", flush=True)
         builds["kbgen"].append(run(kbgen + ["build", "--root", str(kb), "--site-dir", str(site)], env))
         builds["plain"].append(run([PY, "-m", "mkdocs", "build", "-q", "-f", str(export / "mkdocs.yml"),
                                     "-d", str(plain)], env, cwd=export))
@@ -89,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  plain mkdocs build {out['plain_wall']:8.1f} s  cpu {out['plain_cpu']:8.1f} s  peak {out['plain_rss_mb']:6.0f} MB")
     print(f"  ratio kbgen/plain  wall {out['ratio_wall']:.2f}  cpu {out['ratio_cpu']:.2f}  (target <= 0.6);"
           f" {out['kbgen_wall'] * 1000 / max(pages, 1):.1f} ms/page")
+    if args.old_src:
+        print(f"  old kbgen build    {out['old_wall']:8.1f} s  cpu {out['old_cpu']:8.1f} s  peak {out['old_rss_mb']:6.0f} MB"
+              f"  (ratio to plain: wall {out['old_wall'] / out['plain_wall']:.2f}, cpu {out['old_cpu'] / out['plain_cpu']:.2f})")
     if args.json:
         args.json.write_text(json.dumps(out, indent=2) + "\n")
     return 0

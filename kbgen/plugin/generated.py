@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from typing import TYPE_CHECKING, Any, Callable
 
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+
+from kbgen.io.files import exists
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -88,22 +89,12 @@ class GeneratedFile(File):
     def is_modified(self) -> bool:
         """Whether its output differs from the one last written (always, without a record of it)."""
         if self._modified is None:
-            if self.digests is None or self._stored is not None or not os.path.exists(self.abs_dest_path):
+            if self.digests is None or self._stored is not None or not exists(self.abs_dest_path):
                 self._modified = True
             else:
                 self._modified = self.digests.get(self.src_uri) != self.current_digest()
         return self._modified
 
-    def copy_file(self, dirty: bool = False) -> None:
-        if dirty and not self.is_modified():
-            return
-        content = self._content
-        output_path = self.abs_dest_path
-        os.makedirs(os.path.dirname(output_path), exist_ok=True)
-        with open(output_path, "wb") as out:
-            out.write(content.encode("utf-8") if isinstance(content, str) else content or b"")
-        if self.digests is not None and self._stored is None:
-            self.digests[self.src_uri] = digest(content)
 
     @property  # type: ignore[override]
     def _content(self) -> str | bytes | None:
@@ -111,7 +102,11 @@ class GeneratedFile(File):
             return self._stored
         if self.is_page:
             return self.renderer.render_page(self.src_uri, markdown=True).text()
-        return self.renderer.render_file(self.src_uri)
+        content = self.renderer.render_file(self.src_uri)
+        if self.digests is not None:
+            # Read to be written (copy_file): what a dirty rebuild compares with.
+            self.digests[self.src_uri] = digest(content)
+        return content
 
     @_content.setter
     def _content(self, value: str | bytes | None) -> None:

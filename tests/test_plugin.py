@@ -203,3 +203,94 @@ def test_a_page_outside_the_nav_marks_its_sections_index_while_it_renders(kb_roo
     home = next(p for p in nav.pages if p.file.src_uri == "index.md")
     plugin.on_page_context({}, page=home, config=config, nav=nav)
     assert not any(p.active for p in nav.pages)
+
+
+def test_generated_pages_skip_markdown_and_are_not_held_after_the_build(kb_root, tmp_path):
+    """A real build: kbgen's pages get kbgen's HTML (no Python-Markdown), and none keeps it once written."""
+    from mkdocs.commands.build import build
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    from kbgen.plugin.generated import GeneratedPage
+
+    config = load_config(config_file=str(kb_root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    files = []
+
+    class Probe(BasePlugin):
+        """Keeps the build's files to look at its pages afterwards."""
+
+        @event_priority(-100)
+        def on_files(self, f, /, *, config):
+            files.append(f)
+
+    config.plugins["probe"] = Probe()
+    build(config)
+    pages = [f.page for f in files[0].documentation_pages() if f.generated_by == "kbgen"]
+    assert pages and all(isinstance(p, GeneratedPage) for p in pages)
+    assert all(p.markdown == "" and p.content == "" for p in pages)  # no Markdown, no HTML kept
+    assert all(not isinstance(f.page, GeneratedPage) for f in files[0].documentation_pages()
+               if f.generated_by is None)
+    html = (tmp_path / "site" / "papers" / "alpha" / "index.html").read_text()
+    assert '<h2 data-search-exclude="" id="connections">Connections<a class="headerlink" href="#connections"' in html
+    assert 'href="#connections"' in html.split('class="md-nav md-nav--secondary"', 1)[1]  # the page's toc
+    # Generated files are rendered when MkDocs reads them, never stored.
+    kb_json = files[0].get_file_from_path("kb.json")
+    assert kb_json._stored is None and kb_json.content_string.startswith("{")
+
+
+def test_links_of_generated_pages_are_checked(kb_root, caplog):
+    from kbgen.plugin.generated import check_links
+
+    config = run_config(kb_root)
+    files = config.plugins.on_files(get_files(config), config=config)
+    renderer = config.plugins["kbgen"].renderer
+    page = renderer.render_page("papers/alpha.md")
+    assert check_links(page, files) == 0
+    files.remove(files.get_file_from_path("papers/beta.md"))  # a page alpha links to
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.kbgen"):
+        assert check_links(page, files) >= 1
+    assert "links to 'papers/beta.md', but the target 'papers/beta.md' is not found" in caplog.text
+    index = renderer.render_page("papers/index.md")
+    index.ids.discard("by-topic")  # the page's own anchor, as if the heading were gone
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.kbgen"):
+        assert check_links(index, files) >= 1
+    assert "does not contain an anchor '#by-topic'" in caplog.text
+
+
+def test_serve_rebuilds_write_only_what_an_edit_changes(kb_root, tmp_path, monkeypatch):
+    """Two builds as `kbgen serve` runs them (one plugin, the second a dirty build) around an edit of a
+    summary's text: the summary's page shows the edit; a page the edit does not change is not written."""
+    import os
+    import time
+
+    from mkdocs.commands.build import build
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    site = tmp_path / "site"
+
+    def configured():
+        return load_config(config_file=str(kb_root / "mkdocs.yml"), site_dir=str(site))
+
+    config = configured()
+    config.plugins.on_startup(command="serve", dirty=True)
+    plugin = config.plugins["kbgen"]
+    build(config)
+    summary, untouched = site / "summaries" / "beta" / "index.html", site / "topics" / "ml" / "index.html"
+    past = time.time() - 1000
+    for path in site.rglob("*.html"):
+        os.utime(path, (past, past))
+    source = kb_root / "content" / "summaries" / "beta.md"
+    source.write_text(source.read_text() + "\nA sentence added while serving.\n")
+    config = configured()
+    assert config.plugins["kbgen"] is plugin
+    build(config, dirty=True)
+    assert "A sentence added while serving." in summary.read_text()
+    assert summary.stat().st_mtime > past + 1
+    assert untouched.stat().st_mtime == past  # its output did not change: not written again
+    written = [p for p in site.rglob("*.html") if p.stat().st_mtime > past + 1]
+    assert len(written) < len(list(site.rglob("*.html"))) / 2, written
+    # A change a generated page does show is written: the summary's new title on its paper's page.
+    source.write_text(source.read_text().replace("Summary: Beta", "Retitled: Beta", 1))
+    paper = site / "papers" / "beta" / "index.html"
+    build(configured(), dirty=True)
+    assert "Retitled" in paper.read_text()

@@ -91,8 +91,8 @@ def test_every_generated_page_and_file_is_there(fixture_site):
 
 def test_path_page_has_the_checklist_markup(fixture_site):
     page = fixture_site["paths/basics.md"]
-    assert '<div class="kb-progress" data-kb-progress></div>' in page
-    assert '<ol class="kb-checklist" markdown>' in page
+    assert '<div class="kb-progress" data-kb-progress=""></div>' in page
+    assert '<ol class="kb-checklist">' in page
     steps = re.findall(r'<li class="kb-step" data-id="([^"]*)" data-minutes="(\d+)" data-prereqs="([^"]*)"', page)
     assert [s[0] for s in steps] == ["alpha", "beta", "conc", "gamma"]
     prereqs = {s[0]: s[2].split() for s in steps}
@@ -110,15 +110,20 @@ def test_mark_as_read_button_on_paper_and_contributed_pages(fixture_site, fixtur
     decorated = fixture_renderer.decorate("concepts/conc.md", "# A concept\n\nText.\n")
     assert 'class="kb-known md-button" data-id="conc" type="button"' in decorated
     assert decorated.index("# A concept") < decorated.index("kb-meta") < decorated.index("Text.")
-    assert "## Read first" in decorated and "[Beta builds on Alpha](../papers/beta.md)" in decorated
+    assert "## Read first" in decorated and '<a href="../../papers/beta/">Beta builds on Alpha</a>' in decorated
 
 
-def test_paper_pages_are_boosted_and_boilerplate_left_out_of_search(fixture_site):
+def test_paper_pages_are_boosted_and_boilerplate_left_out_of_search(fixture_site, fixture_renderer):
     page = fixture_site["papers/beta.md"]
     assert page.startswith("---\ntitle: ") and "search:\n  boost: 2\n" in page
     for heading in ("In reading paths", "Connections", "Related"):
         assert re.search(rf"^## {heading} \{{ #[a-z-]+ data-search-exclude=\"\" \}}$", page, re.M), heading
-    assert '<details class="kb-cite" data-search-exclude="" markdown>' in page  # the BibTeX
+    assert '<details class="kb-cite" data-search-exclude="">' in page  # the BibTeX
+    html = fixture_renderer.render_page("papers/beta.md")  # as the plugin hands it to MkDocs
+    assert html.meta == {"title": "Beta builds on Alpha", "search": {"boost": 2}}
+    for heading in ("In reading paths", "Connections", "Related"):
+        assert re.search(rf'<h2 data-search-exclude="" id="[a-z-]+">{heading}<a class="headerlink"', html.body)
+    assert "Connections" in [t["name"] for t in html.toc[0]["children"]]
 
 
 def test_kb_json_is_the_graph(fixture_site, fixture_renderer):
@@ -136,8 +141,8 @@ def test_home_additions_go_to_the_marker(fixture_renderer):
     home = fixture_renderer.render_home("# Home\n\nWelcome.\n\n<!-- kbgen:home -->\n\n## More\n")
     assert "<!-- kbgen:home -->" not in home
     assert home.index("Welcome.") < home.index("## In this knowledge base") < home.index("## More")
-    assert "[**4** papers](papers/index.md)" in home
-    assert "[Summary: Beta](summaries/beta.md)" in home and "[The basics](paths/basics.md)" in home
+    assert '<a href="papers/"><strong>4</strong> papers</a>' in home
+    assert '<a href="summaries/beta/">Summary: Beta</a>' in home and '<a href="paths/basics/">The basics</a>' in home
     # Without a marker: before the first section.
     home = fixture_renderer.render_home("# Home\n\nWelcome.\n\n## More\n")
     assert home.index("Welcome.") < home.index("## In this knowledge base") < home.index("## More")
@@ -151,7 +156,7 @@ def test_hostile_values_never_reach_a_page_as_markup(evil_site):
         if not uri.endswith(".md"):
             continue
         body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text  # front matter is YAML text
-        outside_code = re.sub(r"^```.*?^```", "", body, flags=re.M | re.S)
+        outside_code = re.sub(r'<div class="highlight"><pre>.*?</pre></div>', "", body, flags=re.S)
         outside_code = outside_code.replace(
             '<script src="../assets/kbgen/vendor/cytoscape/cytoscape.min.js"></script>', "")  # our own
         assert "<script" not in outside_code, uri

@@ -59,39 +59,49 @@ def site(renderer) -> dict[str, str]:
     return renderer.render_site()
 
 
+@pytest.fixture(scope="module")
+def pages(renderer) -> dict[str, str]:
+    """Every generated page's HTML, as the plugin hands it to MkDocs."""
+    return {uri: renderer.render_page(uri).body for uri, (is_page, _, _) in renderer.site_files().items() if is_page}
+
+
 def section(page: str, anchor: str) -> str:
-    """The Markdown of one ``## ... { #anchor ...}`` section, up to the next ``## ``."""
-    start = page.index(f"{{ #{anchor} ")
-    end = page.find("\n## ", start)
+    """The HTML of one ``<h2 ... id="anchor">`` section, up to the next ``<h2``."""
+    start = page.index(f'id="{anchor}">')
+    end = page.find("<h2", start)
     return page[start: end if end >= 0 else len(page)]
+
+
+#: A list item: its link's href, its text and what follows the link.
+ITEM = re.compile(r'^<li><a href="([^"]*)">([^<]*)</a>(.*)</li>$', re.M)
 
 
 # -- the paper page ---------------------------------------------------------------
 
 
-def test_connections_list_every_entry_once_with_all_its_relations(site):
-    block = section(site["papers/vit.md"], "connections")
-    targets = re.findall(r"^- \[[^\]]*\]\(([^)]*)\)", block, re.M)
+def test_connections_list_every_entry_once_with_all_its_relations(pages):
+    block = section(pages["papers/vit.md"], "connections")
+    targets = [href for href, _, _ in ITEM.findall(block)]
     assert len(targets) == len(set(targets)) == 5  # tf, resnet, attn, deit, swin
-    rows = dict(re.findall(r"^- \[[^\]]*\]\(([^)]*)\).*— \*([^*]*)\*$", block, re.M))
-    assert rows["resnet.md"] == "read first, cited here"
-    assert rows["deit.md"] == "cites this, builds on this"
-    assert rows["swin.md"] == "cites this"
-    assert rows["../concepts/attn.md"] == "read first"
+    rows = {href: re.search(r"— <em>([^<]*)</em>$", rest).group(1) for href, _, rest in ITEM.findall(block)}
+    assert rows["../resnet/"] == "read first, cited here"
+    assert rows["../deit/"] == "cites this, builds on this"
+    assert rows["../swin/"] == "cites this"
+    assert rows["../../concepts/attn/"] == "read first"
     # What to read first comes first, then what builds on the paper.
-    assert targets.index("deit.md") > max(targets.index(t) for t in ("tf.md", "resnet.md", "../concepts/attn.md"))
-    assert targets.index("deit.md") < targets.index("swin.md")
+    assert targets.index("../deit/") > max(targets.index(t) for t in ("../tf/", "../resnet/", "../../concepts/attn/"))
+    assert targets.index("../deit/") < targets.index("../swin/")
 
 
 def test_long_connection_lists_show_the_first_few_and_the_rest_behind_details(renderer, monkeypatch):
     import kbgen.site.paper_pages as paper_pages
 
     monkeypatch.setattr(paper_pages, "CONNECTIONS_SHOWN", 2)
-    block = section(renderer.render_paper("vit"), "connections")
-    shown, _, hidden = block.partition('<details class="kb-more" markdown>')
-    assert len(re.findall(r"^- \[", shown, re.M)) == 2
+    block = section(renderer.render_page("papers/vit.md").body, "connections")
+    shown, _, hidden = block.partition('<details class="kb-more">')
+    assert len(ITEM.findall(shown)) == 2
     assert "<summary>Show all 5 connections (3 more)</summary>" in hidden
-    assert len(re.findall(r"^- \[", hidden, re.M)) == 3
+    assert len(ITEM.findall(hidden)) == 3
 
 
 def test_there_are_no_separate_cites_and_cited_by_lists(site):
@@ -100,41 +110,43 @@ def test_there_are_no_separate_cites_and_cited_by_lists(site):
         assert gone not in page
 
 
-def test_short_names_label_lists_and_the_page_title(site):
-    page = site["papers/vit.md"]
-    assert page.startswith('---\ntitle: "ViT — An Image is Worth 16x16 Words')
-    assert "[ResNet — Deep Residual Learning for Image Recognition](resnet.md)" in page
+def test_short_names_label_lists_and_the_page_title(site, pages):
+    assert site["papers/vit.md"].startswith('---\ntitle: "ViT — An Image is Worth 16x16 Words')
+    page = pages["papers/vit.md"]
+    assert '<a href="../resnet/">ResNet — Deep Residual Learning for Image Recognition</a>' in page
     # A title that names the short name already is not prefixed again.
-    assert "[Swin Transformer: Hierarchical Vision Transformer](swin.md)" in page
-    assert "Known as **ViT**; also Vision Transformer" in page
-    assert "[ViT — An Image is Worth 16x16 Words: Transformers" in site["papers/index.md"]
+    assert '<a href="../swin/">Swin Transformer: Hierarchical Vision Transformer</a>' in page
+    assert "Known as <strong>ViT</strong>; also Vision Transformer" in page
+    assert ">ViT — An Image is Worth 16x16 Words: Transformers" in pages["papers/index.md"]
 
 
-def test_every_paper_links_out_and_one_without_a_link_gets_a_labelled_search(site):
+def test_every_paper_links_out_and_one_without_a_link_gets_a_labelled_search(pages):
     for paper_id in make_kb().papers:
-        links = re.search(r"^(.*)\n\{: \.kb-meta__links", site[f"papers/{paper_id}.md"], re.M)
-        assert links and "](https://" in links.group(1), paper_id
-    old = site["papers/old.md"]
-    assert f"[{PAPER_SEARCH_LABEL}](https://www.semanticscholar.org/search?q=A%20paper%20with%20no%20link%20at%20all)" in old
-    assert PAPER_SEARCH_LABEL not in site["papers/vit.md"]
+        links = re.search(r'^<p class="kb-meta__links"[^>]*>(.*)</p>$', pages[f"papers/{paper_id}.md"], re.M)
+        assert links and 'href="https://' in links.group(1), paper_id
+    old = pages["papers/old.md"]
+    assert ('<a class="md-button" href="https://www.semanticscholar.org/search?q=A%20paper%20with%20no%20link%20at%20all">'
+            f"{PAPER_SEARCH_LABEL}</a>") in old
+    assert PAPER_SEARCH_LABEL not in pages["papers/vit.md"]
 
 
-def test_cite_near_the_top_holds_the_bibtex(site):
-    page = site["papers/vit.md"]
+def test_cite_near_the_top_holds_the_bibtex(pages):
+    page = pages["papers/vit.md"]
     cite = page.index('<details class="kb-cite"')
-    assert cite < page.index("{ #connections ")
+    assert cite < page.index('id="connections"')
     assert "<summary>Cite this paper (BibTeX)</summary>" in page
-    assert "```bibtex\n@" in page[cite:]
+    # Highlighted as Python-Markdown's code fence did (Material's copy button finds the <code>).
+    assert '<div class="highlight"><pre><span></span><code><span class="nc">@' in page[cite:]
 
 
-def test_in_reading_paths_names_curated_and_topic_paths_with_the_step(site):
-    block = section(site["papers/vit.md"], "in-reading-paths")
-    assert "- [To ViT](../paths/to-vit.md) — step 4 of 4" in block
-    assert "[Reading path: Transformers](../topics/t/path.md) — step" in block
-    assert "[Reading path: Vision](../topics/v/path.md) — step" in block
+def test_in_reading_paths_names_curated_and_topic_paths_with_the_step(pages):
+    block = section(pages["papers/vit.md"], "in-reading-paths")
+    assert '<li><a href="../../paths/to-vit/">To ViT</a> — step 4 of 4</li>' in block
+    assert '<a href="../../topics/t/path/">Reading path: Transformers</a> — step' in block
+    assert '<a href="../../topics/v/path/">Reading path: Vision</a> — step' in block
     assert block.index("To ViT") < block.index("Reading path:")  # curated first
     # Concepts say it too, in their footer.
-    assert "[To ViT](../paths/to-vit.md) — step 1 of 4" in site_renderer_footer(make_kb(), "attn")
+    assert '<a href="../../paths/to-vit/">To ViT</a> — step 1 of 4' in site_renderer_footer(make_kb(), "attn")
 
 
 def site_renderer_footer(kb, concept_id: str) -> str:
@@ -142,30 +154,32 @@ def site_renderer_footer(kb, concept_id: str) -> str:
     return renderer.decorate(f"concepts/{concept_id}.md", "# Self-attention\n\nText.\n")
 
 
-def test_related_shows_titles_not_ids(site):
-    block = section(site["papers/vit.md"], "related")
-    for row in re.findall(r"^- \[([^\]]*)\]", block, re.M):
-        assert row not in make_kb().papers  # a title, never the id
+def test_related_shows_titles_not_ids(pages):
+    block = section(pages["papers/vit.md"], "related")
+    assert ITEM.findall(block)
+    for _, text, _ in ITEM.findall(block):
+        assert text not in make_kb().papers  # a title, never the id
 
 
 # -- breadcrumbs ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("uri, crumbs", [
-    ("papers/vit.md", ["[Papers](index.md)", ">ViT<"]),
-    ("topics/v.md", ["[Topics](index.md)", "[Transformers](t.md)", ">Vision<"]),
-    ("topics/v/path.md", ["[Topics](../index.md)", "[Transformers](../t.md)", "[Vision](../v.md)", ">Reading path<"]),
-    ("paths/to-vit.md", ["[Reading paths](index.md)", ">To ViT<"]),
+    ("papers/vit.md", ['<a href="../">Papers</a>', ">ViT<"]),
+    ("topics/v.md", ['<a href="../">Topics</a>', '<a href="../t/">Transformers</a>', ">Vision<"]),
+    ("topics/v/path.md", ['<a href="../../">Topics</a>', '<a href="../../t/">Transformers</a>', '<a href="../">Vision</a>',
+                          ">Reading path<"]),
+    ("paths/to-vit.md", ['<a href="../">Reading paths</a>', ">To ViT<"]),
 ])
-def test_generated_pages_have_a_breadcrumb(site, uri, crumbs):
-    nav = re.search(r'<nav class="kb-breadcrumb" aria-label="Breadcrumb"[^>]*>(.*?)</nav>', site[uri], re.S).group(1)
+def test_generated_pages_have_a_breadcrumb(pages, uri, crumbs):
+    nav = re.search(r'<nav aria-label="Breadcrumb" class="kb-breadcrumb"[^>]*>(.*?)</nav>', pages[uri], re.S).group(1)
     positions = [nav.index(c) for c in crumbs]
     assert positions == sorted(positions)
     assert nav.count('aria-current="page"') == 1
 
 
 @pytest.mark.parametrize("kind, entity_id, section_link", [
-    ("summary", "vit", "[Summaries](index.md)"), ("concept", "attn", "[Concepts](index.md)")])
+    ("summary", "vit", '<a href="../">Summaries</a>'), ("concept", "attn", '<a href="../">Concepts</a>')])
 def test_contributed_pages_have_a_breadcrumb_below_the_title(renderer, kind, entity_id, section_link):
     section_dir = {"summary": "summaries", "concept": "concepts"}[kind]
     page = renderer.decorate(f"{section_dir}/{entity_id}.md", "# Its title\n\nText.\n")
@@ -191,8 +205,15 @@ def test_path_chart_is_format_mermaid_by_default():
             assert path_chart(plan, g) == format_mermaid(plan, g)
 
 
-def test_path_page_diagram_is_the_transitive_reduction_with_short_linked_nodes(site, renderer):
-    chart = site["paths/to-vit.md"].split("```mermaid\n", 1)[1].split("```", 1)[0]
+def mermaid(page: str) -> str:
+    """The text of a page's Mermaid diagram, as Mermaid reads it."""
+    import html
+
+    return html.unescape(page.split('<pre class="mermaid"><code>', 1)[1].split("</code></pre>", 1)[0])
+
+
+def test_path_page_diagram_is_the_transitive_reduction_with_short_linked_nodes(pages, renderer):
+    chart = mermaid(pages["paths/to-vit.md"])
     edges = set(re.findall(r"^\s+(n_\w+) -\.?-> (n_\w+)$", chart, re.M))
     plan = renderer.curated_plans["to-vit"]
     ids = [s.id for s in plan.steps]
@@ -204,8 +225,8 @@ def test_path_page_diagram_is_the_transitive_reduction_with_short_linked_nodes(s
     assert 'click n_attn href "../../concepts/attn/"' in chart
 
 
-def test_neighbourhood_diagram_uses_short_names_and_links(site):
-    chart = site["papers/vit.md"].split("```mermaid\n", 1)[1].split("```", 1)[0]
+def test_neighbourhood_diagram_uses_short_names_and_links(pages):
+    chart = mermaid(pages["papers/vit.md"])
     labels = list(iter_labels(chart))
     assert labels[0] == "ViT (2020)" and "ResNet (2015)" in labels and "DeiT (2020)" in labels
     assert 'click n_resnet href "../resnet/"' in chart
@@ -225,10 +246,11 @@ def test_offline_urls_are_html_files():
 # -- path pages and calendars -----------------------------------------------------------
 
 
-def test_path_steps_read_short_name_then_shortened_title(site):
-    page = site["paths/to-vit.md"]
-    assert '[ViT — An Image is Worth 16x16 Words…](../papers/vit.md "An Image is Worth 16x16 Words' in page
-    assert "read first for [ViT](../papers/vit.md)" in page
+def test_path_steps_read_short_name_then_shortened_title(pages):
+    page = pages["paths/to-vit.md"]
+    assert '<a href="../../papers/vit/" title="An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale">' \
+           "ViT — An Image is Worth 16x16 Words…</a>" in page
+    assert 'read first for <a href="../../papers/vit/">ViT</a>' in page
 
 
 def test_calendars_do_not_depend_on_the_build_date():

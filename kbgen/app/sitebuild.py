@@ -1,14 +1,16 @@
 """What the site is made of, for the plugin and ``kbgen export``: the renderer and every generated file.
 
 Reads kbgen's templates and assets (through :mod:`kbgen.io.files`) and
-hands them to the pure site layer.
+hands them to the pure site layer. Nothing here renders the whole site at
+once: :func:`generated_files` renders each file when it is asked for.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 from kbgen.core.kinds import kinds_json
 from kbgen.io.files import read_package_files
@@ -42,9 +44,31 @@ def make_renderer(loaded: Any, options: SiteOptions | None = None) -> SiteRender
     return SiteRenderer(loaded.kb, loaded.graph, options, templates=read_templates())
 
 
-def generated_files(renderer: SiteRenderer) -> dict[str, str | bytes]:
-    """Every file kbgen adds to the docs dir: the rendered pages and data, and its assets."""
-    files: dict[str, str | bytes] = dict(renderer.render_site())
-    for name, data in read_assets().items():
-        files[f"{ASSETS_URI}/{name}"] = data
-    return files
+class GeneratedFiles(Mapping):
+    """Every file kbgen adds to the docs dir, ``{uri: text or bytes}``, each rendered when it is read.
+
+    Pages are Markdown files (front matter, Markdown headings, raw HTML), as
+    ``kbgen export`` writes them; nothing is kept once handed out.
+    """
+
+    def __init__(self, renderer: SiteRenderer):
+        self.renderer = renderer
+        self.assets = {f"{ASSETS_URI}/{name}": data for name, data in read_assets().items()}
+
+    def __getitem__(self, uri: str) -> str | bytes:
+        if uri in self.assets:
+            return self.assets[uri]
+        is_page, render, args = self.renderer.site_files_cached[uri]
+        return self.renderer.render_page(uri, markdown=True).text() if is_page else render(*args)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.renderer.site_files_cached
+        yield from self.assets
+
+    def __len__(self) -> int:
+        return len(self.renderer.site_files_cached) + len(self.assets)
+
+
+def generated_files(renderer: SiteRenderer) -> GeneratedFiles:
+    """Every file kbgen adds to the docs dir: the rendered pages and data, and its assets (rendered lazily)."""
+    return GeneratedFiles(renderer)

@@ -8,13 +8,20 @@
   ``mkdocs.plugins.kbgen`` logger (so ``mkdocs build --strict`` counts
   them). It also adds kbgen's stylesheet and scripts, and a nav of index
   pages when ``mkdocs.yml`` has none.
-- ``on_files`` adds every generated page and file in memory with
-  ``File.generated`` and drops the YAML/BibTeX sources from the site.
+- ``on_files`` adds every generated page and file as a
+  :class:`kbgen.plugin.generated.GeneratedFile`, rendered when MkDocs reads
+  it and never stored, and drops the YAML/BibTeX sources from the site.
+- ``on_pre_page`` makes the page of a generated file a
+  :class:`~kbgen.plugin.generated.GeneratedPage`: Python-Markdown never
+  parses it; kbgen's own HTML and table of contents are set on
+  ``on_page_context`` (links checked, HTML through the sanitiser) and
+  dropped on ``on_post_page``, so one generated page is held at a time.
 - ``on_page_markdown`` decorates contributed pages (header and footer) and
-  adds the home page's counts, newest summaries and featured paths.
+  adds the home page's counts, newest summaries and featured paths; the
+  links the additions make are checked as a generated page's are.
 - ``on_page_content`` passes the HTML of every contributor-written page
   through the allowlist sanitiser (:mod:`kbgen.site.sanitize`).
-- ``on_page_context`` marks the tab of the section a page belongs to (a paper
+- ``on_page_context`` also marks the tab of the section a page belongs to (a paper
   page is under Papers) while the page is rendered, since pages reached from
   the index pages are not in the nav and so would mark no tab;
   ``on_post_page`` clears the mark.
@@ -39,6 +46,15 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from kbgen.core.diagnostics import format_text
+from kbgen.plugin.generated import (
+    DecoratedFile,
+    Digests,
+    GeneratedFile,
+    GeneratedPage,
+    check_links,
+    decorated_digest_key,
+    digest,
+)
 from kbgen.site.escaping import escape_meta
 from kbgen.site.layout import SOURCE_SUFFIXES, default_nav, extra_css, extra_javascript, nav_uris
 from kbgen.site.renderer import SiteOptions
@@ -101,6 +117,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._preloaded: Loaded | None = None
         self._stand_in: Page | None = None  # the nav page marked active for the page being rendered
         self._command = "build"  # on_startup's: ``serve`` keeps Material's lunr search (no indexing per save)
+        # What each generated file and decorated page was last written as, so that serve's dirty
+        # rebuilds write only what changed: a digest per URI (no page, no knowledge base).
+        self._digests: Digests = {}
 
     def preload(self, loaded: Loaded) -> None:
         """Use ``loaded`` for the next build instead of loading the root again (``kbgen build``)."""
@@ -158,14 +177,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                            directory_urls=bool(config.use_directory_urls))
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        from kbgen.app.sitebuild import generated_files
+        from kbgen.app.sitebuild import read_assets
 
         assert self.renderer is not None
         for file in list(files):
             if file.src_uri.endswith(SOURCE_SUFFIXES):
                 files.remove(file)
         listed = nav_uris()
-        for uri, content in generated_files(self.renderer).items():
+        for uri, (is_page, _, _) in self.renderer.site_files_cached.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 # The contributor's own page wins over a generated one (e.g. their own papers/index.md).
@@ -173,8 +192,24 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 continue
             # Generated pages are reached through the index pages, never the nav: no "not in nav" notice.
             inclusion = InclusionLevel.UNDEFINED if uri in listed else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, uri, content=content, inclusion=inclusion))
+            files.append(GeneratedFile.of(config, uri, self.renderer, is_page, inclusion, self._digests))
+        for file in files.documentation_pages():
+            uri = file.src_uri
+            if type(file) is File and (uri == HOME_URI or self.renderer.contributed_entry(uri) is not None):
+                file.__class__ = DecoratedFile  # modified also when its header or footer changes (dirty builds)
+                file.renderer, file.digests = self.renderer, self._digests  # type: ignore[attr-defined]
+        for name, data in read_assets().items():
+            uri = f"{ASSETS_URI}/{name}"
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, content=data))
         return files
+
+    # First, so that no other plugin sees a generated page as a Markdown one.
+    @event_priority(100)
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page | None:
+        if isinstance(page.file, GeneratedFile) and page.file.is_page and page.file.renderer is self.renderer:
+            page.__class__ = GeneratedPage
+        return page
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         assert self.renderer is not None
@@ -185,15 +220,24 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         page.meta.clear()
         page.meta.update(escaped)
         uri = page.file.src_uri
-        if uri == HOME_URI:
-            return self.renderer.render_home(markdown)
-        return self.renderer.decorate(uri, markdown)
+        decorated = self.renderer.home_page(markdown) if uri == HOME_URI else self.renderer.decorate_page(uri, markdown)
+        if decorated is None:
+            return None
+        check_links(decorated, files)
+        self._digests[decorated_digest_key(uri)] = digest(decorated.body)
+        return decorated.body
 
     def on_page_content(self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if isinstance(page, GeneratedPage):
+            return None  # its HTML is set (and sanitised) on on_page_context
         # Every page's HTML passes the allowlist; kbgen's own pages keep kbgen's markup.
         return sanitize_html(html_text, kbgen_scripts=page.file.generated_by is not None)
 
+    # First, so that the theme and the other plugins (search) see the generated page's HTML.
+    @event_priority(100)
     def on_page_context(self, context: dict, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+        if isinstance(page, GeneratedPage):
+            page.fill(lambda body: sanitize_html(body, kbgen_scripts=True))
         if page.parent is None and page not in nav.pages:
             # Not in the nav (a paper page): its section's index page stands in, so its tab is marked.
             wanted = section_index_uri(page.file.src_uri)
@@ -204,6 +248,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return context
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if isinstance(page, GeneratedPage):
+            page.release()
         if self._stand_in is not None:
             self._stand_in.active = False
             self._stand_in = None
@@ -237,3 +283,4 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.renderer = None
+        self._digests.clear()  # what was written is no longer known

@@ -22,9 +22,9 @@ def build_environment(templates: Mapping[str, str]) -> jinja2.Environment:
     ``md`` escapes a value for Markdown text, ``url`` keeps only http(s)
     URLs, ``code`` makes text safe inside a fenced block.
 
-    >>> env = build_environment({"t.md.j2": "# {{ title | md }}"})
-    >>> env.get_template("t.md.j2").render(title="*x*")
-    '# &#42;x&#42;'
+    >>> env = build_environment({"t.html.j2": "<h1>{{ title | md }}</h1>"})
+    >>> env.get_template("t.html.j2").render(title="*x*")
+    '<h1>&#42;x&#42;</h1>'
     """
     env = jinja2.Environment(
         loader=jinja2.DictLoader(dict(templates)),
@@ -38,6 +38,8 @@ def build_environment(templates: Mapping[str, str]) -> jinja2.Environment:
     env.filters["attr"] = escape_html
     env.filters["url"] = escape_url
     env.filters["code"] = lambda text: Markup(escape_code_block(text))
+    # Text of a <pre> (a Mermaid diagram): & < > escaped, quotes kept, as pymdownx's fences write it.
+    env.filters["pre"] = lambda text: Markup(str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
     env.filters["minutes"] = format_minutes
     # Material prints a page's front-matter title into <title> and the header
     # without escaping: give it HTML-escaped text, as a JSON (= YAML) string.

@@ -10,7 +10,7 @@ from kbgen.output.mermaid import neighbourhood_chart, node_text
 from kbgen.site.connections import BUILDS_ON_THIS, READ_FIRST, Connection, paper_connections
 from kbgen.site.crossrefs import _sort_key
 from kbgen.site.links import Link
-from kbgen.site.urls import index_uri, page_uri, relative_link
+from kbgen.site.urls import index_uri, page_uri
 
 #: How many neighbours the small diagram on a paper page shows at most, per direction.
 DIAGRAM_LIMIT = 6
@@ -27,12 +27,11 @@ class PaperPages:
         rows = paper_connections(self.kb, self.refs, paper_id, self.graph.importance if self.graph else None)
         connections = [self.link(uri, row.id, ", ".join(row.relations)) for row in rows]
         return self.render_template(
-            "paper.md.j2",
+            "paper.html.j2",
             paper=paper,
-            page_title=self.link(uri, paper_id).label,
             breadcrumb=self.breadcrumb(uri, "paper", [(self.brief_name("paper", paper_id), None)]),
             header=Markup(self.render_header("paper", paper_id, uri)),
-            summaries=[Link(s.id, s.title, relative_link(uri, page_uri("summary", s.id)), "summary")
+            summaries=[Link(s.id, s.title, self.href(uri, page_uri("summary", s.id)), "summary")
                        for s in self.kb.summaries_of(paper_id)],
             stories=self.links(uri, self.refs.stories_of.get(paper_id, ())),
             in_paths=self.paths_including(uri, paper_id),
@@ -91,5 +90,6 @@ class PaperPages:
             if ids:
                 by_topic.append((self.topic_links(uri, [topic.id])[0],
                                  self.links(uri, sorted(ids, key=lambda i: _sort_key(self.kb, i)))))
-        return self.render_template("papers_index.md.j2", count=len(self.kb.papers),
-                                    by_year=list(by_year.items()), by_topic=by_topic)
+        return self.render_template("papers_index.html.j2", count=len(self.kb.papers),
+                                    by_year=list(by_year.items()), by_topic=by_topic,
+                                    by_topic_href=self.href(uri, uri, "by-topic"))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import posixpath
 from functools import cached_property
 from typing import Any, Iterable
 
 from kbgen.output.mermaid import node_text, path_chart
 from kbgen.site.links import Link
-from kbgen.site.urls import index_uri, page_uri, relative_link
+from kbgen.site.urls import index_uri, page_uri
 
 #: Paths longer than this get no diagram (it would be unreadable).
 PATH_DIAGRAM_LIMIT = 60
@@ -44,37 +43,55 @@ class PathPages:
 
     def paths_including(self, from_uri: str, entity_id: str) -> list[Link]:
         """Links to the curated and topic paths that include an entry, each saying at which step."""
-        return [Link(ident, title, relative_link(from_uri, page_uri(kind, ident)), "path",
+        return [Link(ident, title, self.href(from_uri, page_uri(kind, ident)), "path",
                      note=f"step {number} of {total}")
                 for kind, ident, title, number, total in self.path_memberships.get(entity_id, ())]
 
-    def render_paths(self) -> dict[str, str]:
-        """Pages and downloads of every curated path and every topic's generated path."""
-        files: dict[str, str] = {}
-        listed = []
-        for path in self.kb.paths.values():
-            uri = page_uri("path", path.id)
-            plan = self.curated_plans[path.id]
-            crumbs = self.breadcrumb(uri, "path", [(path.title, None)])
-            files.update(self.render_path_files(uri, path.title, path.description, plan, curated=True,
-                                                breadcrumb=crumbs))
-            listed.append(("curated", Link(path.id, path.title, relative_link(index_uri("path"), uri), "path",
-                                           note=path.description or ""), plan))
-        for topic_id, plan in self.topic_plans.items():
-            topic = self.kb.topics[topic_id]
-            uri = page_uri("topic-path", topic_id)
-            crumbs = self.breadcrumb(uri, "topic", [*self.topic_trail(uri, topic_id), ("Reading path", None)])
-            files.update(self.render_path_files(uri, f"Reading path: {topic.name}",
-                                                TOPIC_PATH_DESCRIPTION.format(topic=topic.name), plan,
-                                                curated=False, topic=topic, breadcrumb=crumbs))
-            listed.append(("topic", Link(topic_id, topic.name, relative_link(index_uri("path"), uri), "topic"),
-                           plan))
-        files[index_uri("path")] = self.render_template(
-            "paths_index.md.j2",
-            curated=[(link, plan) for which, link, plan in listed if which == "curated"],
-            topics=[(link, plan) for which, link, plan in listed if which == "topic"],
-        )
+    def path_files(self) -> dict[str, tuple[bool, Any, tuple]]:
+        """:meth:`site_files` entries of every curated path and topic path (page, .bib, .ics) and the paths index."""
+        files: dict[str, tuple[bool, Any, tuple]] = {}
+        for kind, ident in [("path", p) for p in self.kb.paths] + [("topic-path", t) for t in self.topic_plans]:
+            uri = page_uri(kind, ident)
+            base = uri[: -len(".md")]
+            files[uri] = (True, self.render_path_page, (kind, ident))
+            files[f"{base}.bib"] = (False, self.render_path_download, (kind, ident, "bib"))
+            files[f"{base}.ics"] = (False, self.render_path_download, (kind, ident, "ics"))
+        files[index_uri("path")] = (True, self.render_paths_index, ())
         return files
+
+    def render_paths(self) -> dict[str, str]:
+        """Pages (as Markdown files) and downloads of every curated path and every topic's generated path."""
+        return {uri: (self.writing(uri, True, render, *args).text() if is_page else render(*args))
+                for uri, (is_page, render, args) in self.path_files().items()}
+
+    def path_spec(self, kind: str, ident: str) -> tuple[str, str, str | None, Any, Any]:
+        """``(uri, title, description, plan, topic or None)`` of a curated path or a topic path."""
+        uri = page_uri(kind, ident)
+        if kind == "path":
+            path = self.kb.paths[ident]
+            return uri, path.title, path.description, self.curated_plans[ident], None
+        topic = self.kb.topics[ident]
+        return (uri, f"Reading path: {topic.name}", TOPIC_PATH_DESCRIPTION.format(topic=topic.name),
+                self.topic_plans[ident], topic)
+
+    def render_paths_index(self) -> str:
+        index = index_uri("path")
+        curated = [(Link(p.id, p.title, self.href(index, page_uri("path", p.id)), "path", note=p.description or ""),
+                    self.curated_plans[p.id]) for p in self.kb.paths.values()]
+        topics = [(Link(t, self.kb.topics[t].name, self.href(index, page_uri("topic-path", t)), "topic"), plan)
+                  for t, plan in self.topic_plans.items()]
+        return self.render_template("paths_index.html.j2", curated=curated, topics=topics)
+
+    def render_path_download(self, kind: str, ident: str, ext: str) -> str:
+        """A path's BibTeX (``bib``) or calendar (``ics``)."""
+        from kbgen.output.planformats import format_bib, format_ics
+        from kbgen.reading.paths import plan_sessions
+
+        _, title, _, plan, _ = self.path_spec(kind, ident)
+        if ext == "bib":
+            return format_bib(plan, self.graph)
+        sessions = plan_sessions(plan, self.options.session_minutes, self.options.sessions_start(self.kb))
+        return format_ics(sessions, self.graph, name=title)
 
     def curated_plan(self, step_ids: Iterable[str], targets: Iterable[str] | None = None):
         """Steps in the given order as a plan, each step's reasons (later steps needing it) from the graph."""
@@ -111,13 +128,15 @@ class PathPages:
                                                               key=lambda item: item[0] != REASON_VERBS["prerequisite"])
         return ordered + [("", text) for text in dict.fromkeys(texts)]
 
-    def render_path_files(self, uri: str, title: str, description: str | None, plan, *, curated: bool,
-                          topic=None, breadcrumb: str = "") -> dict[str, str]:
-        from kbgen.output.planformats import format_bib, format_ics
+    def render_path_page(self, kind: str, ident: str) -> str:
         from kbgen.reading.paths import path_prereqs, plan_sessions
 
+        uri, title, description, plan, topic = self.path_spec(kind, ident)
+        if topic is None:
+            breadcrumb = self.breadcrumb(uri, "path", [(title, None)])
+        else:
+            breadcrumb = self.breadcrumb(uri, "topic", [*self.topic_trail(uri, ident), ("Reading path", None)])
         base = uri[: -len(".md")]
-        name = posixpath.basename(base)
         prereqs = path_prereqs(plan, self.graph)
         steps = [{
             "step": step,
@@ -129,17 +148,13 @@ class PathPages:
         optional = [self.link(uri, item.id, "; ".join(r.text for r in item.reasons if r.kind == "optional"))
                     for item in plan.optional if self.kb.kind_of(item.id)]
         sessions = plan_sessions(plan, self.options.session_minutes, self.options.sessions_start(self.kb))
-        return {
-            uri: self.render_template(
-                "path.md.j2", title=title, description=description, plan=plan, steps=steps,
-                curated=curated, bib_href=f"{name}.bib", ics_href=f"{name}.ics",
-                sessions=len(sessions), session_minutes=self.options.session_minutes,
-                topic_link=self.topic_links(uri, [topic.id])[0] if topic is not None else None,
-                diagram=self.render_path_diagram(uri, plan), breadcrumb=breadcrumb, optional=optional,
-            ),
-            f"{base}.bib": format_bib(plan, self.graph),
-            f"{base}.ics": format_ics(sessions, self.graph, name=title),
-        }
+        return self.render_template(
+            "path.html.j2", title=title, description=description, plan=plan, steps=steps,
+            curated=topic is None, bib_href=self.href(uri, f"{base}.bib"), ics_href=self.href(uri, f"{base}.ics"),
+            sessions=len(sessions), session_minutes=self.options.session_minutes,
+            topic_link=self.topic_links(uri, [topic.id])[0] if topic is not None else None,
+            diagram=self.render_path_diagram(uri, plan), breadcrumb=breadcrumb, optional=optional,
+        )
 
     def render_path_diagram(self, uri: str, plan) -> str:
         """The path's Mermaid chart (:func:`kbgen.output.mermaid.path_chart`): numbered short names, linked."""

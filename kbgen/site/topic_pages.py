@@ -14,7 +14,7 @@ from kbgen.core.kinds import KINDS
 from kbgen.site.crossrefs import _sort_key
 from kbgen.site.layout import TOPIC_GROUP_ORDER
 from kbgen.site.links import Link
-from kbgen.site.urls import index_uri, page_uri, relative_link, site_root
+from kbgen.site.urls import index_uri, page_uri
 
 #: Steps of the topic's path listed on the topic page itself.
 TOPIC_PAGE_STEPS = 10
@@ -35,7 +35,7 @@ class TopicPages:
                     "count": sum(len(v) for v in self.refs.members.get(topic.id, {}).values()),
                     "children": [tree(c) for c in children]}
 
-        return self.render_template("topics_index.md.j2", tree=[tree(t) for t in roots])
+        return self.render_template("topics_index.html.j2", tree=[tree(t) for t in roots])
 
     def render_topic(self, topic_id: str) -> str:
         uri = page_uri("topic", topic_id)
@@ -48,7 +48,7 @@ class TopicPages:
             for t in [topic_id, *subtopics]:
                 ids.update(self.refs.members.get(t, {}).get(kind, ()))
             if kind == "summary":
-                items = [Link(s, self.kb.summaries[s].title, relative_link(uri, page_uri("summary", s)), "summary")
+                items = [Link(s, self.kb.summaries[s].title, self.href(uri, page_uri("summary", s)), "summary")
                          for s in sorted(ids)]
             else:
                 items = self.links(uri, sorted(ids, key=lambda i: _sort_key(self.kb, i)))
@@ -58,12 +58,11 @@ class TopicPages:
         plan = self.topic_plans.get(topic_id)
         first_steps = [self.link(uri, step.id) for step in plan.steps[:TOPIC_PAGE_STEPS]] if plan else []
         return self.render_template(
-            "topic.md.j2", topic=topic, parent=parent[0] if parent else None,
+            "topic.html.j2", topic=topic, parent=parent[0] if parent else None,
             breadcrumb=self.breadcrumb(uri, "topic", self.topic_trail(uri, topic_id, current=True)),
             subtopics=self.topic_links(uri, sorted(self.refs.children.get(topic_id, ()))),
             groups=groups, plan=plan, first_steps=first_steps,
-            path_href=relative_link(uri, page_uri("topic-path", topic_id)) if plan else "",
-            site_root=site_root(uri, self.options.directory_urls),
+            path_href=self.href(uri, page_uri("topic-path", topic_id)) if plan else "",
         )
 
     def topic_trail(self, uri: str, topic_id: str, current: bool = False) -> list[tuple[str, str | None]]:
@@ -72,7 +71,7 @@ class TopicPages:
         while (parent := self.kb.topics[chain[-1]].parent) in self.kb.topics and parent not in seen:
             chain.append(parent)
             seen.add(parent)
-        trail = [(self.kb.topics[t].name, relative_link(uri, page_uri("topic", t))) for t in reversed(chain)]
+        trail = [(self.kb.topics[t].name, self.href(uri, page_uri("topic", t))) for t in reversed(chain)]
         if current:
             trail[-1] = (trail[-1][0], None)
         return trail

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 from kbgen.core.addresses import GRAPH_URI, HOME_URI, index_uri, page_uri  # noqa: F401  (the site's names for them)
@@ -51,6 +52,7 @@ def page_url(kind: str, entity_id: str, directory_urls: bool = True) -> str:
     return uri_to_url(page_uri(kind, entity_id), directory_urls)
 
 
+@lru_cache(maxsize=1 << 14)  # every link of every page asks for its target's URL
 def uri_to_url(uri: str, directory_urls: bool = True) -> str:
     """The site URL of a docs-dir URI (``papers/index.md`` -> ``papers/``, ``index.md`` -> ``""``).
 
@@ -82,10 +84,20 @@ def url_between(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
     here = uri_to_url(from_uri, directory_urls)
     base = here if here.endswith("/") or not here else posixpath.dirname(here)
     target = uri_to_url(to_uri, directory_urls)
-    link = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    start, dest = base.rstrip("/") or ".", target or "."
+    if (dest == "." or _PLAIN_URI.match(dest.rstrip("/"))) and (start == "." or _PLAIN_URI.match(start)):
+        # relpath's result without its abspath calls (each a getcwd): every link of every page comes here.
+        from_parts = start.split("/") if start != "." else []
+        to_parts = dest.rstrip("/").split("/") if dest != "." else []
+        common = 0
+        while common < min(len(from_parts), len(to_parts)) and from_parts[common] == to_parts[common]:
+            common += 1
+        link = "/".join([".."] * (len(from_parts) - common) + to_parts[common:]) or "."
+    else:
+        link = posixpath.relpath(dest, start)
     if target.endswith("/") and not link.endswith("/"):
         link += "/"
-    return quote(link, safe="/.-_~")
+    return link if _URL_SAFE.match(link) else quote(link, safe="/.-_~")
 
 
 def site_root(uri: str, directory_urls: bool = True) -> str:
@@ -136,3 +148,5 @@ def relative_link(from_uri: str, to_uri: str) -> str:
 
 # Relative, no empty, "." or ".." segment: where the string version equals relpath's.
 _PLAIN_URI = re.compile(r"(?!\.\.?(?:/|$))[^/]+(?:/(?!\.\.?(?:/|$))[^/]+)*\Z")
+# What quote(link, safe="/.-_~") leaves as it is.
+_URL_SAFE = re.compile(r"[A-Za-z0-9/._~-]*\Z")

@@ -1,4 +1,11 @@
-"""``kbgen serve``: preview the site with live reload (MkDocs' development server)."""
+"""``kbgen serve``: preview the site with live reload (MkDocs' development server).
+
+Rebuilds are MkDocs' dirty builds: a page is written again only when it is
+modified, and the kbgen plugin says a generated page or a page it decorates
+is modified only when its output changed (a digest of what was last written;
+:mod:`kbgen.plugin.generated`). After one summary is edited, the summary and
+the pages whose output the edit changes are written; the others are not.
+"""
 
 from __future__ import annotations
 
@@ -39,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     configure_mkdocs_logging("INFO")
     try:
-        serve(str(config_file), livereload=True, dev_addr=args.dev_addr)
+        serve(str(config_file), livereload=True, build_type="dirty", dev_addr=args.dev_addr)
     except MkDocsException as exc:
         print(f"kbgen serve: {str(exc).strip()}", file=sys.stderr)
         return EXIT_ERRORS

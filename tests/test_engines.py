@@ -274,3 +274,18 @@ def test_zensical_pages_carry_what_the_plugin_adds(both_sites: dict[str, Path], 
     assert "assets/kbgen/kbgen.css" in text and "assets/kbgen/kbgen.js" in text
     if page != "index.html":
         assert 'aria-label="Breadcrumb"' in text
+
+
+def test_offline_zensical_site_uses_file_urls_and_loads_nothing_from_elsewhere(capsys, small_root: Path) -> None:
+    import re
+
+    code, _, err = run(capsys, "build", "--root", str(small_root), "--engine", "zensical", "--offline")
+    assert code == 0, err
+    site = small_root / "site"
+    assert (site / "graph.html").is_file() and (site / "search.js").is_file()
+    assert list((site / "papers").glob("*.html")) and not list((site / "papers").glob("*/index.html"))
+    for page in site.rglob("*.html"):
+        sources = re.findall(r'<script[^>]*\ssrc="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert not [s for s in sources if "://" in s], page  # Zensical would add the worker shim from a CDN
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'src="./assets/kbgen/vendor/iframe-worker/shim.js"' in home

@@ -17,6 +17,8 @@ from kbgen.site.urls import ASSETS_URI, HOME_URI
 CONFIG_FILE = "mkdocs.yml"
 PLUGIN_NAME = "kbgen"
 DOCS_DIR = "docs"
+#: kbgen's vendored copy of the worker shim that search needs over file:// (MIT, iframe-worker).
+OFFLINE_SHIM = f"{ASSETS_URI}/vendor/iframe-worker/shim.js"
 #: How mkdocs.yml may name the plugin that makes a site work from disk.
 OFFLINE_NAMES = ("offline", "material/offline")
 
@@ -86,6 +88,11 @@ def render_export_config(config_text: str, offline: bool = False) -> str:
                        if p != PLUGIN_NAME and not (isinstance(p, dict) and PLUGIN_NAME in p)]
     if offline and not any(_plugin_name(p) in OFFLINE_NAMES for p in data["plugins"]):
         data["plugins"].append("offline")
+    if offline or any(_plugin_name(p) in OFFLINE_NAMES for p in data["plugins"]):
+        # The offline plugin would add its file:// worker shim from a CDN; the site ships its own copy.
+        extra = data.setdefault("extra", {})
+        polyfills = [p for p in extra.get("polyfills") or [] if "iframe-worker" not in str(p)]
+        extra["polyfills"] = polyfills + [OFFLINE_SHIM]
     data["extra_css"] = css + [c for c in data.get("extra_css", []) if c not in css]
     data["extra_javascript"] = js + [j for j in data.get("extra_javascript", []) if j not in js]
     header = ("# Exported by `kbgen export`: the knowledge base's site as plain Markdown.\n"

@@ -27,6 +27,7 @@ from kbgen.app.load import Loaded, load
 from kbgen.app.mkdocs_config import SiteError
 from kbgen.io.atomic import make_temp_dir, remove_tree, replace_directory, write_tree
 from kbgen.io.engine import EngineError, run_zensical
+from kbgen.io.files import is_regular_file
 
 #: The folder of the temporary directory that holds the exported project.
 PROJECT_DIR = "project"
@@ -58,7 +59,7 @@ def build_with_zensical(root: Path, site_dir: Path | None = None, strict: bool =
         except EngineError as exc:
             raise SiteError(f"Zensical: {exc}") from None
         built = project / "site"  # made by Zensical, with ordinary permissions (temp itself is 0700)
-        if not (built / "index.html").is_file():
+        if not is_regular_file(built / "index.html"):
             raise SiteError(f"Zensical reported success but wrote no {built / 'index.html'}:\n{run.output}")
         index_search(built)
         replace_directory(built, target)

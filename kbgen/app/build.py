@@ -32,6 +32,8 @@ class BuildResult:
     site_dir: Path
     seconds: float
     offline: bool = False
+    #: What the engine reported without failing (Zensical's warnings), cleaned for a terminal.
+    warnings: str = ""
 
 
 def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
@@ -47,12 +49,7 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
     from mkdocs.exceptions import MkDocsException
 
     started = time.perf_counter()
-    config_file = config_path(root)
-    probe = load_mkdocs_config(config_file, site_dir=str(site_dir) if site_dir else None)
-    target = Path(probe.site_dir).resolve()
-    problem = output_problem(target, root, "site", probe.docs_dir)
-    if problem is not None:
-        raise SiteUsageError(f"site_dir {problem}")
+    config_file, target = site_target(root, site_dir)
     temp = make_temp_dir(target, "building")
     built = temp / "site"  # made by MkDocs, with ordinary permissions (temp itself is 0700)
     try:
@@ -75,6 +72,21 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
         remove_tree(temp)
     return BuildResult(target, time.perf_counter() - started, offline or OFFLINE_PLUGIN in config.plugins
                        or "offline" in config.plugins)
+
+
+def site_target(root: Path, site_dir: Path | None = None) -> tuple[Path, Path]:
+    """``root``'s mkdocs.yml and the folder its site goes to (``site_dir``, else mkdocs.yml's).
+
+    Raises :class:`SiteUsageError` when that folder must not receive a site
+    (:func:`kbgen.io.atomic.output_problem`), for every engine alike.
+    """
+    config_file = config_path(root)
+    probe = load_mkdocs_config(config_file, site_dir=str(site_dir) if site_dir else None)
+    target = Path(probe.site_dir).resolve()
+    problem = output_problem(target, root, "site", probe.docs_dir)
+    if problem is not None:
+        raise SiteUsageError(f"site_dir {problem}")
+    return config_file, target
 
 
 def add_offline_plugin(config) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from kbgen.app.load import Loaded
@@ -23,14 +24,26 @@ def export_tree(loaded: Loaded, out_dir: Path) -> int:
     problem = output_problem(out_dir, loaded.root, "export")
     if problem is not None:
         raise SiteUsageError(problem)
+    tree = exported_files(loaded)
+    write_tree(out_dir, tree)
+    return len(tree)
+
+
+def exported_files(loaded: Loaded, offline: bool = False) -> dict[str, str | bytes]:
+    """The exported tree of ``loaded`` as ``{path: content}`` (sanitised; see :mod:`kbgen.site.export`).
+
+    ``offline``: pages as ``papers/vit.html`` and the ``offline`` plugin in
+    the exported mkdocs.yml. Raises :class:`SiteError` when the knowledge
+    base has errors or mkdocs.yml is invalid.
+    """
     if loaded.errors:
         raise SiteError("the knowledge base has errors:\n" + format_text(loaded.errors, summary=True).rstrip())
     config_file = config_path(loaded.root)
     config = load_mkdocs_config(config_file)
     plugin = config.plugins.get(PLUGIN_NAME)
     options = plugin.site_options(config) if plugin is not None else SiteOptions(site_url=config.site_url)
+    if offline:
+        options = dataclasses.replace(options, directory_urls=False)
     renderer = make_renderer(loaded, options)
-    tree = export_files(renderer, read_content_files(Path(config.docs_dir)), generated_files(renderer),
-                        read_text(config_file))
-    write_tree(out_dir, tree)
-    return len(tree)
+    return export_files(renderer, read_content_files(Path(config.docs_dir)), generated_files(renderer),
+                        read_text(config_file), offline=offline)

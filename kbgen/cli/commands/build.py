@@ -11,15 +11,21 @@ from kbgen.cli.mkdocs_logging import configure_mkdocs_logging
 
 NAME = "build"
 ORDER = 40
-HELP = "build the static site (MkDocs + Material) of the knowledge base"
+HELP = "build the static site (MkDocs + Material, or Zensical) of the knowledge base"
 DESCRIPTION = (
     "Validate the knowledge base, then build its site with MkDocs and the kbgen plugin from the "
     "root's mkdocs.yml. The site is built into a temporary directory next to the target and "
     "swapped in only when the build succeeds, so a failed build leaves the previous site untouched. "
     "With --strict, any warning (a knowledge-base warning, a broken link or anchor) fails the build. "
     "With --offline, the site also works opened from disk (file://), search included, so it can be "
-    "zipped and handed out; its pages are then papers/vit.html rather than papers/vit/."
+    "zipped and handed out; its pages are then papers/vit.html rather than papers/vit/. "
+    "With --engine zensical, Zensical builds the same pages from kbgen's exported tree instead of "
+    "MkDocs (same checks, same atomic swap; --strict also makes Zensical abort on a broken link or "
+    "anchor); docs/engines.md lists what differs."
 )
+
+#: The site engines: MkDocs with Material and the kbgen plugin (the default), or Zensical.
+ENGINES = ("mkdocs", "zensical")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offline", action="store_true",
                         help="a site that works opened from disk (file://), search included "
                              "(Material's offline plugin)")
+    parser.add_argument("--engine", choices=ENGINES, default="mkdocs",
+                        help="the static site generator: mkdocs (MkDocs + Material, the default) or "
+                             "zensical (needs `pip install zensical`; see docs/engines.md)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,8 +55,13 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write("kbgen build: warnings count as errors with --strict\n")
         return EXIT_ERRORS
     configure_mkdocs_logging()
+    builder = build_site
+    if args.engine == "zensical":
+        from kbgen.app.zensical_build import build_with_zensical
+
+        builder = build_with_zensical
     try:
-        result = build_site(args.root, args.site_dir.resolve() if args.site_dir else None, strict=args.strict,
+        result = builder(args.root, args.site_dir.resolve() if args.site_dir else None, strict=args.strict,
                             loaded=loaded, offline=args.offline)
     except SiteUsageError as exc:
         raise UsageError(str(exc)) from None
@@ -55,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"kbgen build: {exc}", file=sys.stderr)
         print("kbgen build: the previous site (if any) was left unchanged", file=sys.stderr)
         return EXIT_ERRORS
+    if result.warnings:
+        sys.stderr.write(result.warnings)  # Zensical's own report of broken links and the like
     print(f"kbgen build: site built in {result.site_dir} ({result.seconds:.1f} s)", file=sys.stderr)
     print(f"kbgen build: {advice(result.site_dir, result.offline)}", file=sys.stderr)
     return EXIT_OK

@@ -246,3 +246,42 @@ def test_add_reports_the_fetch_then_the_import(kb, tmp_path, server, quiet):
         assert err == ""
     else:
         assert err.splitlines()[:2] == ["kbgen: fetching metadata (2)", "kbgen: reading the knowledge base"]
+
+
+# -- build and export (each builds a small site, so they are slow tests) -------------------
+
+@pytest.fixture(scope="module")
+def small_kb(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("progress-site") / "kb"
+    subprocess.run([sys.executable, "-m", "kbgen", "init", str(root), "--title", "Progress"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return root
+
+
+def _stages(err: str) -> list[str]:
+    return [line.split(" (")[0] for line in err.splitlines() if line.startswith("kbgen: ")]
+
+
+@pytest.mark.slow
+def test_build_reports_its_stages_and_the_pages_it_writes(small_kb, tmp_path):
+    site = tmp_path / "site"
+    code, out, err = _run(["build", "--root", str(small_kb), "--site-dir", str(site)], _env(tmp_path), tty=False)
+    assert code == 0, err
+    assert _stages(err) == ["kbgen: reading files", "kbgen: checking", "kbgen: graph", "kbgen: starting MkDocs",
+                            "kbgen: writing pages", "kbgen: indexing search", "kbgen: swapping in the new site"]
+    pages = next(line for line in err.splitlines() if line.startswith("kbgen: writing pages"))
+    assert int(pages.split("(")[1].rstrip(")")) == len(list(site.rglob("index.html"))) > 5
+    assert out == ""
+    code, out, err = _run(["build", "--root", str(small_kb), "--site-dir", str(site), "--quiet"],
+                          _env(tmp_path), tty=False)
+    assert code == 0 and _stages(err) == []
+    assert err.startswith("kbgen build: site built in")
+
+
+@pytest.mark.slow
+def test_export_reports_rendering_then_writing(small_kb, tmp_path):
+    code, out, err = _run(["export", str(tmp_path / "tree"), "--root", str(small_kb)], _env(tmp_path), tty=False)
+    assert code == 0, err
+    assert _stages(err)[-2:] == ["kbgen: rendering pages", "kbgen: writing files"]
+    written = sum(1 for p in (tmp_path / "tree").rglob("*") if p.is_file())
+    assert f"kbgen: writing files ({written})" in err

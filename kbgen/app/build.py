@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kbgen.app.load import Loaded
 from kbgen.app.mkdocs_config import SiteError, SiteUsageError, config_path, load_mkdocs_config
+from kbgen.app.progress import NO_PROGRESS, Progress
 from kbgen.io.atomic import make_temp_dir, output_problem, remove_tree, replace_directory
 from kbgen.site.export import PLUGIN_NAME
 
@@ -37,13 +38,16 @@ class BuildResult:
 
 
 def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
-               loaded: Loaded | None = None, offline: bool = False) -> BuildResult:
+               loaded: Loaded | None = None, offline: bool = False,
+               progress: Progress = NO_PROGRESS) -> BuildResult:
     """Build the site of ``root`` into ``site_dir`` (default: mkdocs.yml's), atomically.
 
     ``loaded`` is the knowledge base the caller already loaded (and checked);
     the plugin then renders it instead of loading it again. Raises
     :class:`SiteError` when MkDocs aborts (a broken link under ``strict``, a
-    knowledge-base error); the previous site is then untouched.
+    knowledge-base error); the previous site is then untouched. ``progress``
+    is told the stages: MkDocs starting, the pages written (counted by the
+    plugin), the search index.
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
@@ -57,8 +61,11 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
         if offline:
             add_offline_plugin(config)
         plugin = config.plugins.get(PLUGIN_NAME)
-        if plugin is not None and loaded is not None:
-            plugin.preload(loaded)
+        if plugin is not None:
+            if loaded is not None:
+                plugin.preload(loaded)
+            plugin.progress = progress
+        progress.stage("starting MkDocs")
         build(config)
     except MkDocsException as exc:
         remove_tree(temp)
@@ -66,6 +73,7 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
     except BaseException:
         remove_tree(temp)
         raise
+    progress.stage("swapping in the new site")
     try:
         replace_directory(built, target)
     finally:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kbgen.app.load import Loaded
 from kbgen.app.mkdocs_config import SiteError, SiteUsageError, config_path, load_mkdocs_config
+from kbgen.app.progress import NO_PROGRESS, Progress
 from kbgen.app.sitebuild import generated_files, make_renderer
 from kbgen.core.diagnostics import format_text
 from kbgen.io.atomic import output_problem, write_tree
@@ -15,17 +16,21 @@ from kbgen.site.export import PLUGIN_NAME, export_files
 from kbgen.site.renderer import SiteOptions
 
 
-def export_tree(loaded: Loaded, out_dir: Path) -> int:
+def export_tree(loaded: Loaded, out_dir: Path, progress: Progress = NO_PROGRESS) -> int:
     """Write the site's Markdown tree and an mkdocs.yml without the kbgen plugin to ``out_dir``.
 
     Returns the number of files written. ``out_dir/mkdocs.yml`` builds with
-    plain ``mkdocs build`` into ``out_dir/site``.
+    plain ``mkdocs build`` into ``out_dir/site``. ``progress`` is told the
+    stages (rendering, writing).
     """
     problem = output_problem(out_dir, loaded.root, "export")
     if problem is not None:
         raise SiteUsageError(problem)
+    progress.stage("rendering pages")
     tree = exported_files(loaded)
+    progress.stage("writing files", total=len(tree))
     write_tree(out_dir, tree)
+    progress.advance(len(tree))
     return len(tree)
 
 

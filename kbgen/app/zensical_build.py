@@ -25,6 +25,7 @@ from kbgen.app.build import BuildResult, site_target
 from kbgen.app.export import exported_files
 from kbgen.app.load import Loaded, load
 from kbgen.app.mkdocs_config import SiteError
+from kbgen.app.progress import NO_PROGRESS, Progress
 from kbgen.io.atomic import make_temp_dir, remove_tree, replace_directory, write_tree
 from kbgen.io.engine import EngineError, run_zensical
 from kbgen.io.files import is_regular_file
@@ -35,7 +36,7 @@ PROJECT_DIR = "project"
 
 def build_with_zensical(root: Path, site_dir: Path | None = None, strict: bool = False,
                         loaded: Loaded | None = None, offline: bool = False,
-                        timeout: float | None = None) -> BuildResult:
+                        timeout: float | None = None, progress: Progress = NO_PROGRESS) -> BuildResult:
     """Build the site of ``root`` with Zensical into ``site_dir`` (default: mkdocs.yml's), atomically.
 
     ``loaded`` is the knowledge base the caller already loaded and checked
@@ -43,17 +44,22 @@ def build_with_zensical(root: Path, site_dir: Path | None = None, strict: bool =
     then aborts on a broken link or anchor. Raises :class:`SiteError` when the
     knowledge base has errors, Zensical is missing or fails; the previous site
     is then untouched. ``BuildResult.warnings`` holds what Zensical reported.
+    ``progress`` is told the stages (rendering, writing the tree, Zensical, swapping in).
     """
     started = time.perf_counter()
     _, target = site_target(root, site_dir)
     if loaded is None:
         loaded = load(root)
+    progress.stage("rendering pages")
     tree = exported_files(loaded, offline=offline)  # before any folder is made: errors leave nothing behind
     temp = make_temp_dir(target, "building")
     project = temp / PROJECT_DIR
     try:
+        progress.stage("writing the tree", total=len(tree))
         write_tree(project, tree)
+        progress.advance(len(tree))
         del tree
+        progress.stage("building with Zensical")
         try:
             run = run_zensical(project, strict=strict, timeout=timeout)
         except EngineError as exc:
@@ -62,6 +68,7 @@ def build_with_zensical(root: Path, site_dir: Path | None = None, strict: bool =
         if not is_regular_file(built / "index.html"):
             raise SiteError(f"Zensical reported success but wrote no {built / 'index.html'}:\n{run.output}")
         index_search(built)
+        progress.stage("swapping in the new site")
         replace_directory(built, target)
     finally:
         remove_tree(temp)

@@ -45,6 +45,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from kbgen.app.progress import NO_PROGRESS, Progress
+from kbgen.check.coverage import skip_note
 from kbgen.core.diagnostics import format_text
 from kbgen.plugin.generated import (
     DecoratedFile,
@@ -120,6 +122,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # What each generated file and decorated page was last written as, so that serve's dirty
         # rebuilds write only what changed: a digest per URI (no page, no knowledge base).
         self._digests: Digests = {}
+        #: Told the pages written and the search index (``kbgen build`` sets it; nobody watches otherwise).
+        self.progress: Progress = NO_PROGRESS
 
     def preload(self, loaded: Loaded) -> None:
         """Use ``loaded`` for the next build instead of loading the root again (``kbgen build``)."""
@@ -144,8 +148,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             except (OSError, UnreadableRoot) as exc:
                 raise PluginError(f"kbgen: cannot read the knowledge base at {root}: {exc}") from None
         if loaded.errors:
+            note = skip_note(loaded.errors)  # as the CLI's summary says: what could not be read, and why
             raise PluginError("kbgen: the knowledge base has errors; fix them and build again:\n"
-                              + format_text(loaded.errors, summary=True).rstrip())
+                              + format_text(loaded.errors, summary=True).rstrip() + (f"\n{note}" if note else ""))
         for diag in loaded.diagnostics:
             log.warning(format_text([diag]).rstrip())
         self.input_files = loaded.input_paths()
@@ -202,6 +207,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             uri = f"{ASSETS_URI}/{name}"
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=data))
+        self.progress.stage("writing pages", total=len(files.documentation_pages()))
         return files
 
     # First, so that no other plugin sees a generated page as a Markdown one.
@@ -248,6 +254,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return context
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        self.progress.advance()
         if isinstance(page, GeneratedPage):
             page.release()
         if self._stand_in is not None:
@@ -266,6 +273,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         renderer, self.renderer = self.renderer, None  # nothing of this build outlives it (serve keeps the instance)
+        progress, self.progress = self.progress, NO_PROGRESS
         if renderer is None:
             return
         from kbgen.app.search_index import PagefindError, index_site, name_lunr
@@ -275,6 +283,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if not wants_pagefind(config, self._command):
                 name_lunr(config.site_dir, renderer.kb, directory_urls)
                 return
+            progress.stage("indexing search")
             done = index_site(config.site_dir, renderer.kb, directory_urls=directory_urls)
         except PagefindError as exc:
             raise PluginError(f"kbgen: search index: {exc}") from None
@@ -283,4 +292,5 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.renderer = None
+        self.progress = NO_PROGRESS
         self._digests.clear()  # what was written is no longer known

@@ -6,7 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from kbgen.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_root_argument, load_checked
+from kbgen.cli.common import (
+    EXIT_ERRORS,
+    EXIT_OK,
+    UsageError,
+    add_quiet_argument,
+    add_root_argument,
+    load_checked,
+    progress_for,
+)
 from kbgen.cli.mkdocs_logging import configure_mkdocs_logging
 
 NAME = "build"
@@ -40,14 +48,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=ENGINES, default="mkdocs",
                         help="the static site generator: mkdocs (MkDocs + Material, the default) or "
                              "zensical (needs `pip install zensical`; see docs/engines.md)")
+    add_quiet_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from kbgen.app.build import build_site
     from kbgen.app.mkdocs_config import SiteError, SiteUsageError
 
-    loaded = load_checked(args)
+    progress = progress_for(args)
+    loaded = load_checked(args, progress=progress)
     if args.strict and loaded.diagnostics:
+        progress.done()
         from kbgen.core.diagnostics import FORMATTERS
 
         # Every warning, the graph's included, stops the build before MkDocs starts.
@@ -62,13 +73,16 @@ def run(args: argparse.Namespace) -> int:
         builder = build_with_zensical
     try:
         result = builder(args.root, args.site_dir.resolve() if args.site_dir else None, strict=args.strict,
-                            loaded=loaded, offline=args.offline)
+                         loaded=loaded, offline=args.offline, progress=progress)
     except SiteUsageError as exc:
         raise UsageError(str(exc)) from None
     except SiteError as exc:
+        progress.done()
         print(f"kbgen build: {exc}", file=sys.stderr)
         print("kbgen build: the previous site (if any) was left unchanged", file=sys.stderr)
         return EXIT_ERRORS
+    finally:
+        progress.done()  # the progress line goes before the result is printed
     if result.warnings:
         sys.stderr.write(result.warnings)  # Zensical's own report of broken links and the like
     print(f"kbgen build: site built in {result.site_dir} ({result.seconds:.1f} s)", file=sys.stderr)

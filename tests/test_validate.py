@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kbgen.check.unsafe import find_unsafe, iter_unsafe
 from kbgen.check.validate import build_knowledge_base
@@ -121,3 +123,16 @@ def test_bibtex_entry_merges_with_yaml_entry(tmp_path: Path) -> None:
     assert adam.bibtex_key == "Kingma2014Adam" and adam.arxiv == "1412.6980"
     assert adam.title == "Adam: A Method for Stochastic Optimization"
     assert str(kb.origin("paper", "kingma2014adam")).startswith("content/refs.bib:")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcdef"), st.sampled_from("abcdef")).filter(lambda e: e[0] != e[1]),
+                max_size=10))
+def test_the_prerequisite_cycle_precheck_agrees_with_networkx(edges):
+    import networkx as nx
+
+    from kbgen.check.crosschecks import _acyclic
+
+    graph = nx.DiGraph()
+    graph.add_edges_from(edges)
+    assert _acyclic(edges) == nx.is_directed_acyclic_graph(graph)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from kbgen.app.import_plan import _ordered, clean_value
 from kbgen.app.importing import bib_candidates
-from kbgen.output.yaml_entry import render_entry, scalar
+from kbgen.output.yaml_entry import _node_lines, render_entry, render_located, scalar
 from kbgen.parse.bibtex import parse_bibtex
 from kbgen.parse.located import MAX_SCALAR_CHARS, parse_yaml
 
@@ -73,6 +73,19 @@ def test_any_entry_reads_back_as_itself_indented_like_the_list(entry, indent):
     # Appended to a papers.yaml, it becomes its last paper and leaves the others alone.
     old = "papers:\n" + " " * indent + "- id: first\n"
     assert _libyaml(old + "\n" + text) == {"papers": [{"id": "first"}, entry]}
+
+
+def _generic_located(entry, indent):
+    """What render_located gave before its fast path for flat entries: the recursive writer's marks."""
+    out, marks = [], {}
+    _node_lines([entry], out, " " * indent, marks)
+    return "\n".join(out) + "\n", {path[1:]: mark for path, mark in marks.items() if path}
+
+
+@settings(max_examples=600, deadline=None)
+@given(ENTRIES.filter(bool), st.sampled_from([0, 2, 4]))
+def test_the_fast_path_writes_and_locates_as_the_recursive_writer(entry, indent):
+    assert render_located(entry, indent) == _generic_located(entry, indent)
 
 
 @settings(max_examples=300, deadline=None)

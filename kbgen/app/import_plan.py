@@ -28,6 +28,7 @@ touched, except an empty flow list ``papers: []``, which becomes a block list
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -244,8 +245,19 @@ def _ordered(paper: dict[str, Any]) -> dict[str, Any]:
 
     fields = {name: clean_value(paper[name]) for name in Paper.model_fields if paper.get(name) not in (None, "", [])}
     if isinstance(fields.get("venue"), str):
-        fields["venue"] = short_venue(fields["venue"], fields.get("year")) or fields["venue"]
+        year = fields.get("year")
+        # A bibliography names a few venues thousands of times: shorten each (venue, year) once.
+        short = (_short_venue(fields["venue"], year) if type(year) in (int, str, type(None))
+                 else short_venue(fields["venue"], year))
+        fields["venue"] = short or fields["venue"]
     return fields
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_venue(venue: str, year: Any) -> str:
+    from kbgen.parse.bibfields import short_venue
+
+    return short_venue(venue, year)
 
 
 # Control characters, line/paragraph separators, lone surrogates (from a JSON answer's

@@ -210,6 +210,13 @@ def new_papers_doc(old_doc: LocatedDoc | None, old_text: str | None, plan: Impor
 
 
 def _longest(value) -> int:
+    if type(value) is dict:
+        # A paper: mostly strings and numbers at the top, so no call per field for those.
+        longest = 0
+        for item in value.values():
+            size = len(item) if type(item) is str else 0 if type(item) in (int, bool) else _longest(item)
+            longest = max(longest, size)
+        return longest
     if isinstance(value, str):
         return len(value)
     if isinstance(value, dict):

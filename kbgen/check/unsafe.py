@@ -82,11 +82,15 @@ def _encoded_schemes(text: str) -> Iterable[tuple[int, str]]:
             yield start, f"'{match.group(1).lower()}:' URL hidden by character references"
 
 
+_SCRIPT_URL = re.compile(r"^\s*(?:java|vb)script\s*:")
+_DATA_URL = re.compile(r"^\s*data\s*:[a-z]+/")
+
+
 def find_unsafe(text: str) -> tuple[int, str] | None:
     """The first unsafe construct in a metadata string, or None."""
     if "<" not in text and ":" not in text:
         return None
     lowered = text.lower()
-    if re.search(r"^\s*(?:java|vb)script\s*:", lowered) or re.search(r"^\s*data\s*:[a-z]+/", lowered):
+    if _SCRIPT_URL.search(lowered) or _DATA_URL.search(lowered):
         return 0, "a javascript:/data: URL is not allowed"
     return next(iter(iter_unsafe(text)), None)

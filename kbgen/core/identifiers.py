@@ -91,8 +91,16 @@ def make_paper_id(paper: dict, taken: set[str] | frozenset[str] = frozenset()) -
     authors = [a for a in paper.get("authors") or [] if isinstance(a, str)]
     last = _ascii_word(authors[0].split()[-1]) if authors and authors[0].split() else ""
     title = paper.get("title") if isinstance(paper.get("title"), str) else ""
-    words = [_ascii_word(w) for w in re.split(r"[\s\-:]+", title)]
-    first = next((w for w in words if w and w not in _STOP_WORDS), "") or next((w for w in words if w), "")
+    # The first word that is not a stop word, else the first word: stop at it (titles are long).
+    first = fallback = ""
+    for raw in re.split(r"[\s\-:]+", title):
+        word = _ascii_word(raw)
+        if word and not fallback:
+            fallback = word
+        if word and word not in _STOP_WORDS:
+            first = word
+            break
+    first = first or fallback
     year = paper.get("year") if isinstance(paper.get("year"), int) and 0 < paper["year"] < 10_000 else ""
     base = f"{last or 'paper'}{year}{first}"[:70] or "paper"
     candidate, n = base, 2

@@ -174,7 +174,40 @@ def render_located(entry: dict[str, Any], indent: int) -> tuple[str, Marks]:
     from 0 at the entry's first line; what :mod:`kbgen.parse.located` would record reading the text."""
     if not entry:
         return render_entry(entry, indent), {(): (0, indent + 3)}
+    flat = _flat_located(entry, indent)
+    if flat is not None:
+        return flat
     out: list[str] = []
     marks: Marks = {}
     _node_lines([entry], out, " " * indent, marks)
     return "\n".join(out) + "\n", {path[1:]: mark for path, mark in marks.items() if path}
+
+
+def _flat_located(entry: dict[str, Any], indent: int) -> tuple[str, Marks] | None:
+    """:func:`render_located` of an entry of scalars and lists of scalars (every imported paper), or
+    ``None`` for any other shape. The same lines and marks as :func:`_node_lines` gives, without its
+    recursion and path tuples: that was a sixth of planning a 10,000-entry import."""
+    pad = " " * (indent + 2)
+    col = indent + 3
+    out: list[str] = []
+    marks: Marks = {(): (0, col)}
+    for key, item in entry.items():
+        if type(key) is not str or key == "<key>":
+            return None
+        name = scalar(key)
+        marks[(key, "<key>")] = (len(out), col)
+        if isinstance(item, list) and item:
+            out.append(f"{pad}{name}:")
+            marks[(key,)] = (len(out), col + 2)
+            for i, value in enumerate(item):
+                if isinstance(value, (dict, list)):
+                    return None
+                marks[(key, i)] = (len(out), col + 4)
+                out.append(f"{pad}  - {scalar(value)}")
+        elif isinstance(item, dict) and item:
+            return None
+        else:
+            marks[(key,)] = (len(out), col + len(name) + 2)
+            out.append(f"{pad}{name}: {_leaf(item)}")
+    out[0] = f"{pad[:-2]}- {out[0][len(pad):]}"
+    return "\n".join(out) + "\n", marks

@@ -10,6 +10,7 @@ r"""BibTeX records to kbgen paper fields: names, arXiv ids and DOIs wherever exp
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Mapping
 
@@ -85,10 +86,16 @@ def split_names(raw: str) -> list[str]:
         part = part.strip()
         if not part or part.lower() == "others":
             continue
-        name = _WS_RE.sub(" ", decode_latex(_reorder_name(part))).strip(" ,")
+        name = _display_name(part)
         if name:
             names.append(name)
     return names
+
+
+@functools.lru_cache(maxsize=16_384)
+def _display_name(part: str) -> str:
+    """One BibTeX name as ``First Last``, decoded; cached because authors recur across a bibliography."""
+    return _WS_RE.sub(" ", decode_latex(_reorder_name(part))).strip(" ,")
 
 
 def _reorder_name(name: str) -> str:

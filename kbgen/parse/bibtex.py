@@ -121,7 +121,8 @@ def parse_bibtex(text: str, file: str) -> tuple[list[BibRecord], list[Diagnostic
         return [], diags + [error(file, 1, 1, "KB001",
                                   f"bibtexparser cannot read this file ({exc}); "
                                   "check it with `bibtex` or a BibTeX linter")]
-    records = [_to_record(p) for p in pending if p.key.lower() not in referenced
+    memo: dict[tuple[str, str], str] = {}  # venues, years, publishers and names repeat across entries
+    records = [_to_record(p, memo) for p in pending if p.key.lower() not in referenced
                or p.entry_type not in CONTAINER_TYPES]
     return records, diags
 
@@ -239,16 +240,16 @@ def _read_entry(block: Any, macros: dict[str, str], file: str, lines: list[str],
         if name in values or not name:
             continue  # a repeated field was reported already; BibTeX keeps the first
         fline = (fld.start_line + 1) if fld.start_line is not None else line
-        fcol = _column_of(lines, fline, fld.key.strip())
+        # The field's column is only needed for a diagnostic: looked up then, not for every field.
         try:
             value, undefined = evaluate_value(fld.value, macros)
         except ValueTooLong:
-            diags.append(_too_long(file, fline, fcol, f"field '{name}'"))
+            diags.append(_too_long(file, fline, _column_of(lines, fline, fld.key.strip()), f"field '{name}'"))
             continue
         for macro in undefined:
-            diags.append(_undefined_macro(file, fline, fcol, macro))
+            diags.append(_undefined_macro(file, fline, _column_of(lines, fline, fld.key.strip()), macro))
         if name == "year" and len(value.strip()) > _MAX_YEAR_CHARS:
-            diags.append(error(file, fline, fcol, "KB010",
+            diags.append(error(file, fline, _column_of(lines, fline, fld.key.strip()), "KB010",
                                f"year of {len(value.strip()):,} characters is not a year; write it as e.g. 2017"))
             continue
         values[name] = value
@@ -308,9 +309,15 @@ def _inherit(child: _Pending, target: _Pending) -> None:
             child.lines[name] = inherited_line
 
 
-def _to_record(entry: _Pending) -> BibRecord:
-    """Decode every value of a resolved entry into a :class:`BibRecord`."""
-    fields = {name: _clean_value(name, value) for name, value in entry.values.items()}
+def _to_record(entry: _Pending, memo: dict[tuple[str, str], str]) -> BibRecord:
+    """Decode every value of a resolved entry into a :class:`BibRecord` (``memo``: values decoded before)."""
+    fields = {}
+    for name, value in entry.values.items():
+        key = (name, value)
+        cleaned = memo.get(key)
+        if cleaned is None:
+            cleaned = memo[key] = _clean_value(name, value)
+        fields[name] = cleaned
     return BibRecord(entry.key, entry.entry_type, fields, entry.line, dict(entry.lines),
                      entry.raw, dict(entry.values))
 
@@ -326,5 +333,13 @@ def _clean_value(name: str, value: str) -> str:
         if name == "doi" and "%" in value:
             # kbgen's writer percent-encodes what would break BibTeX (kbgen.output.bibtex).
             value = value.replace("%5C", "\\").replace("%7B", "{").replace("%7D", "}")
-        return _WS_RE.sub(" ", value).strip()
-    return _WS_RE.sub(" ", decode_latex(value)).strip()
+        return _collapse(value)
+    return _collapse(decode_latex(value))
+
+
+def _collapse(text: str) -> str:
+    """Runs of whitespace as one space, stripped. Every character ``\\s`` matches but the space is
+    unprintable, so printable text without a double space has nothing to collapse (most values)."""
+    if text.isprintable() and "  " not in text:
+        return text.strip()
+    return _WS_RE.sub(" ", text).strip()

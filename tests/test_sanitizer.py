@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kbgen.site.sanitize import sanitize_html
 
@@ -102,3 +104,54 @@ def test_the_allowlist_keeps_every_generated_page_whole(tmp_path) -> None:
         assert before.seen == after.seen, page
         checked += 1
     assert checked > 10
+
+
+# -- neutralise_schemes works on pieces, not characters: the same result as the character walk it replaced --
+
+def _neutralise_by_characters(text: str) -> str:
+    """The character-by-character walk neutralise_schemes used before (the oracle of the test below)."""
+    import html as _html
+
+    from kbgen.site.tags import _EXECUTING, _REFERENCE, _URL_STARTERS, NEUTRAL_PREFIX
+
+    lowered = text.lower()
+    if "script" not in lowered and "data" not in lowered and "&" not in text:
+        return text
+    view, where, pos = [], [], 0
+    for m in _REFERENCE.finditer(text):
+        for k in range(pos, m.start()):
+            view.append(text[k])
+            where.append(k)
+        for ch in _html.unescape(m.group(0)):
+            view.append(ch)
+            where.append(m.start())
+        pos = m.end()
+    for k in range(pos, len(text)):
+        view.append(text[k])
+        where.append(k)
+    kept = [(ch.lower(), at) for ch, at in zip(view, where) if ch not in "\t\n\r"]
+    flat = "".join(ch for ch, _ in kept)
+    inserts = set()
+    for m in _EXECUTING.finditer(flat):
+        k = m.start() - 1
+        while k >= 0 and flat[k] <= " ":
+            k -= 1
+        if k >= 0 and flat[k] in _URL_STARTERS:
+            inserts.add(kept[m.start()][1])
+    for at in sorted(inserts, reverse=True):
+        text = text[:at] + NEUTRAL_PREFIX + text[at:]
+    return text
+
+
+_PIECES = st.sampled_from(["javascript:", "JaVaScRiPt:", "data:", "vbscript:", "java\tscript:", "java\nscript:",
+                           "&#106;", "&#x6A;", "&#x0000006A", "&colon;", "&#58;", "&Tab;", "&NewLine;", "&amp;",
+                           "&#10;", "(", "<", '"', "'", "=", "]:", " ", "\x01", "a", "href=", "x", "&", "#"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES | st.text(alphabet=st.characters(codec="ascii"), max_size=4), max_size=25))
+def test_neutralise_schemes_matches_the_character_walk(parts):
+    from kbgen.site.tags import neutralise_schemes
+
+    text = "".join(parts)
+    assert neutralise_schemes(text) == _neutralise_by_characters(text)

@@ -16,6 +16,7 @@ references and the tabs and newlines a browser strips from URLs.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 
@@ -104,7 +105,10 @@ def canonical_tag(text: str, start: int) -> tuple[str | None, int]:
             continue
         if attr == "style" and (value is None or not _TEXT_ALIGN.match(value)):
             continue
-        kept.append(attr if value is None else f'{attr}="{raw if raw is not None else _escape_value(value)}"')
+        if value is not None:
+            # "$" as a reference: two of them in tags could otherwise pair up as a math span on a second pass.
+            text_value = (raw if raw is not None else _escape_value(value)).replace("$", "&#36;")
+        kept.append(attr if value is None else f'{attr}="{text_value}"')
     return "<" + " ".join([name, *kept]) + ">", pos
 
 
@@ -155,6 +159,63 @@ def neutralise_schemes(text: str) -> str:
     lowered = text.lower()
     if "script" not in lowered and "data" not in lowered and "&" not in text:
         return text
+    flat, starts, origins = _flatten(text)
+    inserts = set()
+    for m in _EXECUTING.finditer(flat):
+        k = m.start() - 1
+        while k >= 0 and flat[k] <= " ":  # what a browser strips from a URL's start
+            k -= 1
+        if k >= 0 and flat[k] in _URL_STARTERS:
+            piece = bisect.bisect_right(starts, m.start()) - 1
+            origin, raw = origins[piece]
+            inserts.add(origin + (m.start() - starts[piece]) if raw else origin)
+    for at in sorted(inserts, reverse=True):
+        text = text[:at] + NEUTRAL_PREFIX + text[at:]
+    return text
+
+
+_LINE_BREAKS = re.compile(r"[^\t\n\r]+")
+_NO_BREAKS = str.maketrans("", "", "\t\n\r")
+
+
+def _flatten(text: str) -> tuple[str, list[int], list[tuple[int, bool]]]:
+    """``text`` as a browser reads a URL in it: references decoded, tabs and line breaks gone, lower case.
+
+    Returns the flat text, where each of its pieces starts in it, and each
+    piece's origin in ``text`` with whether it is raw text (its characters map
+    one to one) or a decoded reference (all of it maps to the ``&``). Pieces,
+    not characters: a page of generated HTML has thousands of references and
+    lines but a hundred thousand characters.
+    """
+    parts: list[str] = []
+    starts: list[int] = []
+    origins: list[tuple[int, bool]] = []
+    length = 0
+
+    def add(piece: str, origin: int, raw: bool) -> None:
+        nonlocal length
+        if raw and len(piece.lower()) != len(piece):  # a character whose lower case is longer: one by one
+            for offset, ch in enumerate(piece):
+                add(ch.lower(), origin + offset, False)
+            return
+        piece = piece.lower()
+        if piece:
+            parts.append(piece)
+            starts.append(length)
+            origins.append((origin, raw))
+            length += len(piece)
+
+    def add_raw(start: int, end: int) -> None:
+        for m in _LINE_BREAKS.finditer(text, start, end):
+            add(m.group(0), m.start(), True)
+
+    pos = 0
+    for m in _REFERENCE.finditer(text):
+        add_raw(pos, m.start())
+        add(html.unescape(m.group(0)).translate(_NO_BREAKS), m.start(), False)
+        pos = m.end()
+    add_raw(pos, len(text))
+    return "".join(parts), starts, origins
     view: list[str] = []
     where: list[int] = []
     pos = 0

@@ -202,3 +202,11 @@ def test_kbgen_export_itself_writes_sanitised_markdown(tmp_path):
     text = (out / "docs" / "summaries" / "beta.md").read_text()
     assert "onerror" not in text and "onclick" not in text and "&#106;avascript" not in text.replace("#unsafe-", "x")
 
+
+
+@pytest.mark.parametrize("math", [True, False])
+def test_a_dollar_in_an_attribute_cannot_pair_up_as_math_on_a_second_pass(math):
+    # Found by the fuzz test above: '<a href=$ >$' became '<a href="$">$', whose '$">$' is a math span.
+    clean = sanitize_markdown("<a href=$ >$", math=math)
+    assert sanitize_markdown(clean, math=math) == clean
+    assert clean.startswith("<a href=")

@@ -1,2 +1,2 @@
 """kbgen: reading-group knowledge bases."""
-__version__ = "0.1.0"
+__version__ = "0.2.0"

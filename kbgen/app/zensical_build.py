@@ -67,21 +67,8 @@ def build_with_zensical(root: Path, site_dir: Path | None = None, strict: bool =
         built = project / "site"  # made by Zensical, with ordinary permissions (temp itself is 0700)
         if not is_regular_file(built / "index.html"):
             raise SiteError(f"Zensical reported success but wrote no {built / 'index.html'}:\n{run.output}")
-        index_search(built)
         progress.stage("swapping in the new site")
         replace_directory(built, target)
     finally:
         remove_tree(temp)
     return BuildResult(target, time.perf_counter() - started, offline, warnings=run.output if run.warnings else "")
-
-
-def index_search(site: Path) -> None:
-    """SEARCH PLUG-IN POINT: the one place an engine-neutral search index would be added to a Zensical site.
-
-    Today the site keeps Zensical's own search (``search.json`` and its
-    search UI), which passes the smoke test (tests/browser/test_engines.py).
-    When kbgen grows engine-neutral indexing (Pagefind, through a function
-    such as ``kbgen.app.search_index.index_site(site)``), call it here: the
-    site is complete and not yet swapped in, so a failure leaves the
-    previous site untouched.
-    """

@@ -330,3 +330,33 @@ def test_the_check_of_a_block_list_does_not_parse_the_new_text():
     made = new_papers_doc(parse_yaml("papers:\n  - id: a\n    marker: 1\n", "papers.yaml"), old, plan)
     assert made.value == {"papers": [{"id": "a", "marker": 1}, {"id": "b", "title": "B"}]}
     assert made.mark(("papers", 1, "title")) == (5, 12)  # line 3 is the blank line before the entry
+
+
+SHORT_NAMES_BIB = r"""
+@inproceedings{devlin2019bert, title = {{BERT}: Pre-training of Deep Bidirectional Transformers for Language
+  Understanding}, author = {Devlin, Jacob and Chang, Ming-Wei}, booktitle = {NAACL-HLT}, year = {2019}}
+@article{kolesnikov2019bit, title = {Big Transfer ({BiT}): General Visual Representation Learning},
+  author = {Kolesnikov, Alexander}, journal = {arXiv preprint arXiv:1912.11370}, year = {2019}}
+@inproceedings{he2016deep, title = {Deep Residual Learning for Image Recognition}, author = {He, Kaiming},
+  booktitle = {CVPR}, year = {2016}}
+@article{lecun2015deep, title = {Deep Learning: A Review of the Field}, author = {LeCun, Yann}, year = {2015}}
+@article{kingma2014adam, title = {Adam: A Method for Stochastic Optimization}, author = {Kingma, Diederik P.},
+  year = {2014}}
+@article{other2020adam, title = {Adam: Another Paper of that Name}, author = {Other, A.}, year = {2020}}
+"""
+
+
+def test_import_proposes_the_short_name_a_title_carries_and_never_a_taken_one(tmp_path):
+    bib = tmp_path / "names.bib"
+    bib.write_text(SHORT_NAMES_BIB, encoding="utf-8")
+    plan = plan_import(KnowledgeBase(), "papers:\n", _candidates(bib))
+    # The second "Adam: ..." gets none: the first one of this import took the name.
+    assert [p.get("short") for p in plan.added] == ["BERT", "BiT", None, None, "Adam", None]
+    # Written in the model's order of fields, and read back by YAML.
+    entries = yaml.safe_load("papers:\n" + plan.text)["papers"]
+    assert [e.get("short") for e in entries] == ["BERT", "BiT", None, None, "Adam", None]
+    # A name the knowledge base already uses (as a short name or an alias) is not proposed again.
+    kb, _ = load_kb(FIXTURES / "kb")
+    used = {n.casefold() for p in kb.papers.values() for n in [p.short, *p.aliases] if n}
+    again = plan_import(kb, "papers:\n", _candidates(bib))
+    assert not [p for p in again.added if p.get("short") and p["short"].casefold() in used]

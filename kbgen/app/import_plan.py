@@ -14,7 +14,8 @@ adds nothing.
 
 New entries are written as YAML by :mod:`kbgen.output.yaml_entry`, indented
 like the existing list, one line per value (never wrapped), with venues shortened
-(:func:`kbgen.parse.bibfields.short_venue`). Existing bytes are never
+(:func:`kbgen.parse.bibfields.short_venue`), and a short name proposed from the
+title when it carries one (:func:`kbgen.parse.bibfields.short_from_title`). Existing bytes are never
 touched, except an empty flow list ``papers: []``, which becomes a block list
 (:attr:`ImportPlan.prefix`).
 
@@ -38,6 +39,7 @@ from pydantic import ValidationError
 from kbgen.core.diagnostics import Diagnostic, error, warning
 from kbgen.core.kb import KnowledgeBase
 from kbgen.core.models import Paper
+from kbgen.parse.bibfields import short_from_title
 from kbgen.parse.located import parse_yaml
 
 PAPERS_FILE = "papers.yaml"
@@ -163,6 +165,8 @@ def plan_import(kb: KnowledgeBase, papers_text: str | None, candidates: Iterable
         if title:
             by_title.setdefault(title, []).append((pid, _where(kb, pid), kb.papers[pid].year))
     taken = set(kb.entity_ids())
+    # Short names and aliases in use, case folded: a short name proposed from a title never clashes with one.
+    names = {n.casefold() for e in [*kb.papers.values(), *kb.concepts.values()] for n in [e.short, *e.aliases] if n}
     for cand in candidates:
         diags = check_candidate(cand)
         if diags:
@@ -195,6 +199,11 @@ def plan_import(kb: KnowledgeBase, papers_text: str | None, candidates: Iterable
                                             f"imported as {new_id!r} (rename it if you like)"))
             paper["id"] = new_id
         taken.add(paper["id"])
+        if "short" not in paper:
+            short = short_from_title(paper.get("title"))
+            if short and short.casefold() not in names:
+                paper = _ordered({**paper, "short": short})  # proposed from the title, in the model's order
+        names.update(n.casefold() for n in [paper.get("short"), *(paper.get("aliases") or [])] if isinstance(n, str))
         titles[paper["id"]] = title_key
         if title_key:
             by_title.setdefault(title_key, []).append((paper["id"], f"{cand.file}:{cand.line}", paper.get("year")))

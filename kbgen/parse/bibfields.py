@@ -242,3 +242,50 @@ def short_venue(venue: str, year: object = None) -> str:
     if len(text) > 60 and ", " in text:
         text = text.split(", ", 1)[0]  # the rest is the place and the dates
     return text
+
+
+# -- the name a title gives a paper ---------------------------------------------------------------
+
+#: An acronym in brackets: "Big Transfer (BiT): ...", "... Networks (CNN)".
+_BRACKETED = re.compile(r"\(([A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\)")
+#: Words a title may open with before a colon that are not the paper's name.
+_NOT_NAMES = frozenset("""introduction review survey overview tutorial editorial erratum correction comment
+    perspective abstract preface foreword chapter part appendix keynote invited position""".split())
+#: Longest name taken from before a title's colon, in characters and in words.
+NAME_CHARS, NAME_WORDS = 24, 3
+
+
+def _marked(word: str) -> bool:
+    """A word that reads as a name: a capital after the first letter, or a digit (ViT, GPT-3, R-CNN, word2vec)."""
+    return any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word)
+
+
+def short_from_title(title: object) -> str | None:
+    """The short name a title carries, or ``None``: a bracketed acronym, else a name before the colon.
+
+    Conservative on purpose: a proposal the group has to delete is worse than none.
+
+    >>> [short_from_title(t) for t in ["BERT: Pre-training of Deep Bidirectional Transformers",
+    ...     "Big Transfer (BiT): General Visual Representation Learning", "Adam: A Method for Stochastic Optimization",
+    ...     "Deep Residual Learning for Image Recognition", "Deep Learning: A Review", "Mask R-CNN: Instance Segmentation",
+    ...     "Survey: Transformers", "Part (II): Results"]]
+    ['BERT', 'BiT', 'Adam', None, None, 'Mask R-CNN', None, None]
+    """
+    if not isinstance(title, str):
+        return None
+    for m in _BRACKETED.finditer(title):
+        name = m.group(1)
+        capitals = sum(ch.isupper() for ch in name)
+        roman = set(name) <= set("IVXLCDM")
+        if 2 <= len(name) <= 16 and not roman and (capitals >= 2 or (capitals and any(c.isdigit() for c in name))):
+            return name
+    head, colon, _ = title.partition(":")
+    head = " ".join(head.split())
+    words = head.split()
+    if not colon or not 1 <= len(words) <= NAME_WORDS or len(head) > NAME_CHARS:
+        return None
+    if words[0].lower() in _NOT_NAMES or not (words[0][0].isupper() or _marked(words[0])):
+        return None
+    if len(words) > 1 and not any(_marked(w) for w in words):
+        return None  # "Deep Learning: ...", "Swin Transformer: ...": a phrase, not surely a name
+    return head

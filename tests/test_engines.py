@@ -217,7 +217,9 @@ def both_sites(tmp_path_factory) -> dict[str, Path]:
 
 
 def _files(site: Path) -> set[str]:
-    return {str(p.relative_to(site)) for p in site.rglob("*") if p.is_file() and p.relative_to(site).parts[0] != "assets"}
+    """The site's files but its theme assets and Pagefind's bundle (the MkDocs site's search index)."""
+    return {str(p.relative_to(site)) for p in site.rglob("*")
+            if p.is_file() and p.relative_to(site).parts[0] not in ("assets", "pagefind")}
 
 
 @pytest.mark.slow
@@ -225,6 +227,7 @@ def test_both_engines_build_the_same_pages_and_files(both_sites: dict[str, Path]
     mkdocs, zensical = _files(both_sites["mkdocs"]), _files(both_sites["zensical"])
     assert mkdocs - MKDOCS_FILES == zensical - ZENSICAL_FILES
     assert ZENSICAL_FILES <= zensical and MKDOCS_FILES <= mkdocs
+    assert (both_sites["mkdocs"] / "pagefind" / "pagefind.js").is_file()
     assert {"papers/vit/index.html", "topics/transformers/path/index.html", "graph/index.html"} <= zensical
     for data in ("kb.json", "references.bib", "feed.xml", "paths/attention-to-vit.ics"):
         assert (both_sites["mkdocs"] / data).read_bytes() == (both_sites["zensical"] / data).read_bytes(), data

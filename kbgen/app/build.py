@@ -65,6 +65,7 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
             if loaded is not None:
                 plugin.preload(loaded)
             plugin.progress = progress
+            plugin.command = "build"  # the process may have served before: MkDocs keeps the instance
         progress.stage("starting MkDocs")
         build(config)
     except MkDocsException as exc:

@@ -34,12 +34,14 @@ def export_tree(loaded: Loaded, out_dir: Path, progress: Progress = NO_PROGRESS)
     return len(tree)
 
 
-def exported_files(loaded: Loaded, offline: bool = False) -> dict[str, str | bytes]:
+def exported_files(loaded: Loaded, offline: bool = False, for_zensical: bool = False) -> dict[str, str | bytes]:
     """The exported tree of ``loaded`` as ``{path: content}`` (sanitised; see :mod:`kbgen.site.export`).
 
     ``offline``: pages as ``papers/vit.html`` and the ``offline`` plugin in
     the exported mkdocs.yml. Raises :class:`SiteError` when the knowledge
-    base has errors or mkdocs.yml is invalid.
+    base has errors or mkdocs.yml is invalid. ``for_zensical``: links in
+    kbgen's HTML relative to each page's source folder, since Zensical
+    rewrites them as it does Markdown links (plain MkDocs leaves raw HTML as is).
     """
     if loaded.errors:
         raise SiteError("the knowledge base has errors:\n" + format_text(loaded.errors, summary=True).rstrip())
@@ -49,6 +51,8 @@ def exported_files(loaded: Loaded, offline: bool = False) -> dict[str, str | byt
     options = plugin.site_options(config) if plugin is not None else SiteOptions(site_url=config.site_url)
     if offline:
         options = dataclasses.replace(options, directory_urls=False)
+    if for_zensical:
+        options = dataclasses.replace(options, links_from_source=True)
     renderer = make_renderer(loaded, options)
     return export_files(renderer, read_content_files(Path(config.docs_dir)), generated_files(renderer),
                         read_text(config_file), offline=offline)

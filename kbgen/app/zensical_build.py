@@ -51,7 +51,7 @@ def build_with_zensical(root: Path, site_dir: Path | None = None, strict: bool =
     if loaded is None:
         loaded = load(root)
     progress.stage("rendering pages")
-    tree = exported_files(loaded, offline=offline)  # before any folder is made: errors leave nothing behind
+    tree = exported_files(loaded, offline=offline, for_zensical=True)  # before any folder is made: errors leave nothing behind
     temp = make_temp_dir(target, "building")
     project = temp / PROJECT_DIR
     try:

@@ -118,7 +118,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.input_files: list[Path] = []
         self._preloaded: Loaded | None = None
         self._stand_in: Page | None = None  # the nav page marked active for the page being rendered
-        self._command = "build"  # on_startup's: ``serve`` keeps Material's lunr search (no indexing per save)
+        #: on_startup's command: ``serve`` keeps Material's lunr search (no indexing per save). MkDocs
+        #: keeps this instance for the whole process, so ``kbgen build`` sets it again for each build.
+        self.command = "build"
         # What each generated file and decorated page was last written as, so that serve's dirty
         # rebuilds write only what changed: a digest per URI (no page, no knowledge base).
         self._digests: Digests = {}
@@ -131,7 +133,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance across ``serve`` rebuilds."""
-        self._command = command
+        self.command = command
 
     # After the other plugins' on_config: Material's offline plugin turns off
     # directory URLs there, and the pages' own URLs (kb.json, diagram links) follow.
@@ -280,7 +282,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
         directory_urls = bool(config.use_directory_urls)
         try:
-            if not wants_pagefind(config, self._command):
+            if not wants_pagefind(config, self.command):
                 name_lunr(config.site_dir, renderer.kb, directory_urls)
                 return
             progress.stage("indexing search")

@@ -117,6 +117,7 @@ class PageWriter:
     uri: str
     directory_urls: bool = True
     markdown: bool = False
+    from_source: bool = False  # links relative to the source folder (SiteOptions.links_from_source)
     meta: dict[str, Any] = field(default_factory=dict)
     _headings: list[list[Any]] = field(default_factory=list)  # [level, text, id or None, exclude]
     _targets: list[tuple[str, str]] = field(default_factory=list)
@@ -126,7 +127,7 @@ class PageWriter:
         self._targets.append((to_uri, fragment))
         if to_uri == self.uri and fragment:
             return f"#{fragment}"
-        url = url_between(self.uri, to_uri, self.directory_urls)
+        url = url_between(self.uri, to_uri, self.directory_urls, self.from_source)
         return f"{url}#{fragment}" if fragment else url
 
     def heading(self, level: int, text: Any, anchor: str | None = None, exclude: bool = False) -> Markup:

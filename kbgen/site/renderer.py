@@ -77,6 +77,9 @@ class SiteOptions:
     session_start: _dt.date | None = None
     #: MkDocs' ``use_directory_urls``: ``papers/vit/`` (True) or ``papers/vit.html`` (False, offline).
     directory_urls: bool = True
+    #: Relative links from the page's source folder, not its URL: for Zensical, which rewrites
+    #: relative links in raw HTML as Markdown links (``kbgen build --engine zensical``).
+    links_from_source: bool = False
 
     def sessions_start(self, kb: KnowledgeBase) -> _dt.date:
         """The first session's date: ``session_start``, or one the knowledge base fixes."""
@@ -177,7 +180,8 @@ class SiteRenderer(PaperPages, TopicPages, PathPages, ContributedPages):
 
     def writing(self, uri: str, markdown: bool, render: Callable[..., str], *args: Any) -> RenderedPage:
         """Run ``render(*args)`` as the page ``uri``: its headings and links are recorded."""
-        outer, self._writer = self._writer, PageWriter(uri, self.options.directory_urls, markdown)
+        outer, self._writer = self._writer, PageWriter(uri, self.options.directory_urls, markdown,
+                                                  self.options.links_from_source)
         if uri in self.site_files_cached:
             self._writer.meta = self.page_head(uri)[0]
         try:
@@ -217,7 +221,8 @@ class SiteRenderer(PaperPages, TopicPages, PathPages, ContributedPages):
         """The final relative URL from one page to a docs-dir URI; recorded when ``from_uri`` is being rendered."""
         if self._writer is not None and self._writer.uri == from_uri:
             return self._writer.href(to_uri, fragment)
-        url = "" if to_uri == from_uri and fragment else url_between(from_uri, to_uri, self.options.directory_urls)
+        url = "" if to_uri == from_uri and fragment else url_between(from_uri, to_uri, self.options.directory_urls,
+                                                                          self.options.links_from_source)
         return f"{url}#{fragment}" if fragment else url
 
     def render_site(self) -> dict[str, str]:
@@ -252,8 +257,14 @@ class SiteRenderer(PaperPages, TopicPages, PathPages, ContributedPages):
         return getattr(self.kb.entity(entity_id), "short", None) or None
 
     def url_to(self, from_uri: str, kind: str, entity_id: str) -> str:
-        """A browser URL from one page to an entry's page, for Mermaid links (recorded like any link)."""
-        return self.href(from_uri, page_uri(kind, entity_id))
+        """A browser URL from one page to an entry's page, for Mermaid links (recorded like any link).
+
+        Always from the page's URL: no engine rewrites the text of a diagram.
+        """
+        url = self.href(from_uri, page_uri(kind, entity_id))
+        if not self.options.links_from_source:
+            return url
+        return url_between(from_uri, page_uri(kind, entity_id), self.options.directory_urls)
 
     def links(self, from_uri: str, ids: Iterable[str]) -> list[Link]:
         return [self.link(from_uri, i) for i in ids if self.kb.kind_of(i)]

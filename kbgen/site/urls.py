@@ -71,18 +71,21 @@ def uri_to_url(uri: str, directory_urls: bool = True) -> str:
     return stem + "/"
 
 
-def url_between(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
+def url_between(from_uri: str, to_uri: str, directory_urls: bool = True, from_source: bool = False) -> str:
     """The relative URL from one page to another, as a browser resolves it (not a ``.md`` link).
 
     For text MkDocs does not rewrite, such as a Mermaid ``click`` line.
+    ``from_source``: relative to the page's source folder instead, for an engine
+    that rewrites relative links in raw HTML as it does Markdown links (Zensical
+    turns ``../x/`` on ``summaries/vit.md`` into ``../../x/``).
 
     >>> url_between("papers/vit.md", "papers/resnet.md"), url_between("papers/vit.md", "papers/resnet.md", False)
     ('../resnet/', 'resnet.html')
-    >>> url_between("topics/x/path.md", "concepts/adam.md")
-    '../../../concepts/adam/'
+    >>> url_between("topics/x/path.md", "concepts/adam.md"), url_between("summaries/vit.md", "papers/vit.md", from_source=True)
+    ('../../../concepts/adam/', '../papers/vit/')
     """
     here = uri_to_url(from_uri, directory_urls)
-    base = here if here.endswith("/") or not here else posixpath.dirname(here)
+    base = posixpath.dirname(from_uri) if from_source else here if here.endswith("/") or not here else posixpath.dirname(here)
     target = uri_to_url(to_uri, directory_urls)
     start, dest = base.rstrip("/") or ".", target or "."
     if (dest == "." or _PLAIN_URI.match(dest.rstrip("/"))) and (start == "." or _PLAIN_URI.match(start)):

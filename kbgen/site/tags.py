@@ -216,30 +216,3 @@ def _flatten(text: str) -> tuple[str, list[int], list[tuple[int, bool]]]:
         pos = m.end()
     add_raw(pos, len(text))
     return "".join(parts), starts, origins
-    view: list[str] = []
-    where: list[int] = []
-    pos = 0
-    for m in _REFERENCE.finditer(text):
-        for k in range(pos, m.start()):
-            view.append(text[k])
-            where.append(k)
-        decoded = html.unescape(m.group(0))
-        for ch in decoded if decoded != m.group(0) else m.group(0):
-            view.append(ch)
-            where.append(m.start())
-        pos = m.end()
-    for k in range(pos, len(text)):
-        view.append(text[k])
-        where.append(k)
-    kept = [(ch.lower(), at) for ch, at in zip(view, where) if ch not in "\t\n\r"]
-    flat = "".join(ch for ch, _ in kept)
-    inserts = set()
-    for m in _EXECUTING.finditer(flat):
-        k = m.start() - 1
-        while k >= 0 and flat[k] <= " ":  # what a browser strips from a URL's start
-            k -= 1
-        if k >= 0 and flat[k] in _URL_STARTERS:
-            inserts.add(kept[m.start()][1])
-    for at in sorted(inserts, reverse=True):
-        text = text[:at] + NEUTRAL_PREFIX + text[at:]
-    return text

@@ -8,9 +8,7 @@ appends them atomically, keeping every existing byte. The caller prints the
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from kbgen.app.import_plan import AppendError, Candidate, ImportPlan, new_errors
 from kbgen.app.load import load_sources
 from kbgen.app.progress import NO_PROGRESS, Progress
 from kbgen.check.validate import build_knowledge_base
+from kbgen.core.collector import paused_gc
 from kbgen.core.diagnostics import Diagnostic
 from kbgen.core.identifiers import make_paper_id
 from kbgen.core.kinds import PAPERS_FILE
@@ -52,21 +51,10 @@ def read_bib_candidates(path: Path, with_abstract: bool = False,
     The authors' abstracts are dropped unless ``with_abstract``: papers.yaml
     holds the group's own paraphrase. ``progress`` is told the stages (reading, decoding).
     """
-    with _collector_paused():
+    with paused_gc():
         return _read_bib_candidates(path, with_abstract, progress)
 
 
-@contextlib.contextmanager
-def _collector_paused():
-    """Pause the cyclic garbage collector: an import builds ~30 objects per entry and frees none until
-    it ends, and the collector's passes over that growing heap were an eighth of a 10,000-entry import."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_bib_candidates(path: Path, with_abstract: bool, progress: Progress) -> tuple[list[Candidate], list[Diagnostic]]:
@@ -114,7 +102,7 @@ def import_candidates(root: Path, candidates: list[Candidate], *, header: str, d
     """
     if not is_directory(root):
         raise ImportUsageError(f"{root}: not a directory")
-    with locked(root), _collector_paused():
+    with locked(root), paused_gc():
         return _import_locked(root, candidates, header=header, dry_run=dry_run, source_warnings=source_warnings,
                               progress=progress)
 
